@@ -1,0 +1,1 @@
+"""Use cases: the commands and queries the service offers, and the ports they need."""

@@ -1,0 +1,124 @@
+"""Commands on tasks, recorded in the event store with their title reservations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError
+
+from application.errors import TaskNotFound, TitleTaken, WriteConflict
+from domain.tasks import Status, Task, TitleReservation
+
+T = TypeVar("T")
+
+# A save that loses a race for a reservation or a task version is run again on
+# fresh state; the second attempt usually settles it (as a conflict or a
+# success), more attempts only matter under heavy contention on one task.
+SAVE_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Written(Generic[T]):
+    """A command's result and the store position of its last event, if any."""
+
+    result: T
+    position: int | None
+
+
+class TaskPool(Application[UUID]):
+    """The write side: every change to a task is an event appended here."""
+
+    name = "taskpool"
+
+    def create_task(
+        self,
+        *,
+        title: str,
+        description: str | None,
+        status: Status,
+        actor: UUID,
+    ) -> Written[Task]:
+        def attempt() -> Written[Task]:
+            task = Task.create(
+                title=title, description=description, status=status, actor=actor
+            )
+            reservation = self._claim_title(task.title, task.id)
+            return Written(task, self._save(task, reservation))
+
+        return _retrying(attempt)
+
+    def update_task(
+        self,
+        task_id: UUID,
+        *,
+        actor: UUID,
+        title: str | None = None,
+        description: str | None = None,
+        clear_description: bool = False,
+        status: Status | None = None,
+    ) -> Written[Task]:
+        def attempt() -> Written[Task]:
+            task = self._live_task(task_id)
+            old_title, old_key = task.title, task.title_key
+            if not task.update(
+                actor=actor,
+                title=title,
+                description=description,
+                clear_description=clear_description,
+                status=status,
+            ):
+                return Written(task, None)
+            if task.title_key == old_key:
+                return Written(task, self._save(task))
+            released = self.repository.get(TitleReservation.id_for(old_title))
+            released.release()
+            claimed = self._claim_title(task.title, task.id)
+            return Written(task, self._save(task, released, claimed))
+
+        return _retrying(attempt)
+
+    def delete_task(self, task_id: UUID, *, actor: UUID) -> Written[None]:
+        def attempt() -> Written[None]:
+            task = self._live_task(task_id)
+            task.delete(actor=actor)
+            reservation = self.repository.get(TitleReservation.id_for(task.title))
+            reservation.release()
+            return Written(None, self._save(task, reservation))
+
+        return _retrying(attempt)
+
+    def _live_task(self, task_id: UUID) -> Task:
+        try:
+            task = self.repository.get(task_id)
+        except AggregateNotFoundError:
+            raise TaskNotFound(task_id) from None
+        if not isinstance(task, Task) or task.is_deleted:
+            raise TaskNotFound(task_id)
+        return task
+
+    def _claim_title(self, title: str, task_id: UUID) -> TitleReservation:
+        try:
+            reservation = self.repository.get(TitleReservation.id_for(title))
+        except AggregateNotFoundError:
+            return TitleReservation.reserve(title, task_id)
+        if reservation.is_held_by_other_than(task_id):
+            raise TitleTaken(title)
+        reservation.reclaim(task_id)
+        return reservation
+
+    def _save(self, *aggregates: Task | TitleReservation) -> int | None:
+        recordings = self.save(*aggregates)
+        return recordings[-1].notification.id if recordings else None
+
+
+def _retrying(attempt: Callable[[], T]) -> T:
+    for _ in range(SAVE_ATTEMPTS):
+        try:
+            return attempt()
+        except IntegrityError:
+            continue
+    raise WriteConflict

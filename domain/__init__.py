@@ -1,0 +1,1 @@
+"""The task pool's rules: tasks, title reservations and users, as aggregates."""

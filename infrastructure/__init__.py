@@ -1,0 +1,1 @@
+"""Adapters: PostgreSQL, the projector, password hashing, configuration."""

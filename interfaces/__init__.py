@@ -1,0 +1,1 @@
+"""How the service is reached: the HTTP API and the command line."""

@@ -1,0 +1,101 @@
+"""The composition root: the one place where real adapters are wired together."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import argon2
+from litestar import Litestar
+from psycopg_pool import AsyncConnectionPool
+
+from application.accounts import Accounts
+from application.service import AccountService, TaskService
+from application.tasks import TaskPool
+from infrastructure.database import Database, locate_database
+from infrastructure.offload import ThreadOffload
+from infrastructure.passwords import Argon2Hasher
+from infrastructure.progress import ProjectionWatcher
+from infrastructure.projector import Projector
+from infrastructure.read_model import PostgresTaskReadModel
+from infrastructure.secrets import signing_secret
+from infrastructure.settings import Settings
+from interfaces.http.app import create_app
+from interfaces.http.security import TokenService
+
+
+@dataclass
+class System:
+    settings: Settings
+    database: Database
+    pool: TaskPool
+    accounts: Accounts
+
+    @classmethod
+    def connect(
+        cls,
+        settings: Settings,
+        *,
+        database: Database | None = None,
+        hasher: argon2.PasswordHasher | None = None,
+    ) -> System:
+        """Wire the applications to a database whose schema already exists."""
+        database = database or locate_database(settings)
+        env = database.eventsourcing_env(settings, create_table=False)
+        return cls(
+            settings=settings,
+            database=database,
+            pool=TaskPool(env=env),
+            accounts=Accounts(Argon2Hasher(hasher), env=env),
+        )
+
+    def projector(self) -> Projector:
+        return Projector(
+            self.database.conninfo,
+            self.pool,
+            batch_size=self.settings.projection_batch_size,
+        )
+
+    def http_app(self) -> Litestar:
+        settings = self.settings
+        read_pool: AsyncConnectionPool = AsyncConnectionPool(
+            self.database.conninfo,
+            min_size=1,
+            max_size=settings.read_pool_size,
+            kwargs={"autocommit": True},
+            open=False,
+        )
+        watcher = ProjectionWatcher(
+            self.database.conninfo, wait_seconds=settings.projection_wait_seconds
+        )
+        tasks = TaskService(
+            self.pool,
+            PostgresTaskReadModel(read_pool),
+            watcher,
+            ThreadOffload(settings.command_threads),
+        )
+        # Hashing is CPU-bound: more threads than cores only queue in the OS.
+        accounts = AccountService(self.accounts, ThreadOffload(os.cpu_count() or 1))
+        tokens = TokenService(
+            secret=signing_secret(settings.jwt_secret, settings.data_dir),
+            algorithm=settings.jwt_algorithm,
+            ttl_seconds=settings.access_token_ttl_seconds,
+        )
+
+        @asynccontextmanager
+        async def connections(_: Litestar) -> AsyncIterator[None]:
+            await read_pool.open(wait=True)
+            await watcher.start()
+            try:
+                yield
+            finally:
+                await watcher.stop()
+                await read_pool.close()
+
+        return create_app(tasks, accounts, tokens, lifespan=[connections])
+
+    def close(self) -> None:
+        self.pool.close()
+        self.accounts.close()

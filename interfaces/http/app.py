@@ -1,0 +1,66 @@
+"""The Litestar application: routes, error handling and the self-hosted docs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+
+from litestar import Litestar
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.static_files import create_static_files_router
+from openapi_ui_bundles import swagger_ui
+
+from application.service import AccountService, TaskService
+from interfaces.http.auth import auth_router
+from interfaces.http.openapi import COMPONENTS
+from interfaces.http.problems import EXCEPTION_HANDLERS
+from interfaces.http.security import TokenService
+from interfaces.http.tasks import task_router
+
+_ASSETS = "/docs/assets"
+
+Lifespan = Callable[[Litestar], AbstractAsyncContextManager[None]]
+
+
+def _openapi() -> OpenAPIConfig:
+    # Swagger UI's files come from an installed package, not a CDN, so the
+    # page works with no internet access.
+    swagger = SwaggerRenderPlugin(
+        path="/",
+        js_url=f"{_ASSETS}/swagger-ui-bundle.js",
+        css_url=f"{_ASSETS}/swagger-ui.css",
+        standalone_preset_js_url=f"{_ASSETS}/swagger-ui-standalone-preset.js",
+        favicon=f"<link rel='icon' type='image/png' href='{_ASSETS}/favicon-32x32.png'>",
+        init_oauth={"usePkceWithAuthorizationCodeGrant": False},
+    )
+    return OpenAPIConfig(
+        title="taskpool",
+        version="1.0.0",
+        description=(
+            "A team's shared pool of tasks. Create a user under /auth/create, "
+            "then use Authorize to log in."
+        ),
+        path="/docs",
+        render_plugins=[swagger],
+        components=COMPONENTS,
+    )
+
+
+def create_app(
+    tasks: TaskService,
+    accounts: AccountService,
+    tokens: TokenService,
+    lifespan: list[Lifespan] | None = None,
+) -> Litestar:
+    assets = create_static_files_router(
+        path=_ASSETS, directories=[swagger_ui.static_path], include_in_schema=False
+    )
+    return Litestar(
+        route_handlers=[auth_router(accounts, tokens), task_router(tasks, tokens), assets],
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=_openapi(),
+        lifespan=lifespan or [],
+    )
+
+

@@ -1,0 +1,121 @@
+"""The /auth routes: sign up, and log in for a bearer token."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+from litestar import Request, Response, Router, post
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.spec import (
+    OpenAPIMediaType,
+    OpenAPIType,
+    Operation,
+    RequestBody,
+    Schema,
+)
+
+from application.service import AccountService
+from application.views import UserView
+from interfaces.http.openapi import problems
+from interfaces.http.schemas import AccessToken, Credentials
+from interfaces.http.security import TokenService
+
+_FORM = "application/x-www-form-urlencoded"
+_JSON = "application/json"
+
+_CREDENTIALS_SCHEMA = Schema(
+    type=OpenAPIType.OBJECT,
+    required=["username", "password"],
+    properties={
+        "username": Schema(type=OpenAPIType.STRING, examples=["ada"]),
+        "password": Schema(
+            type=OpenAPIType.STRING, format=None, examples=["correct horse"]
+        ),
+    },
+)
+
+
+@dataclass
+class _LoginOperation(Operation):
+    """Login takes the OAuth2 password form (as Swagger's Authorize sends) or JSON."""
+
+    request_body: RequestBody | None = field(
+        default_factory=lambda: RequestBody(
+            required=True,
+            content={
+                _FORM: OpenAPIMediaType(schema=_CREDENTIALS_SCHEMA),
+                _JSON: OpenAPIMediaType(schema=_CREDENTIALS_SCHEMA),
+            },
+        )
+    )
+
+
+def auth_router(accounts: AccountService, tokens: TokenService) -> Router:
+    @post(
+        "/create",
+        status_code=201,
+        summary="Create a user",
+        responses=problems(400, 409),
+    )
+    async def create_user(data: Credentials) -> UserView:
+        """Sign up. The password is kept only as an Argon2id hash."""
+        return await accounts.register(username=data.username, password=data.password)
+
+    @post(
+        "/login",
+        status_code=200,
+        summary="Log in",
+        operation_class=_LoginOperation,
+        responses=problems(400, 401, 415),
+    )
+    async def login(request: Request[Any, Any, Any]) -> Response[AccessToken]:
+        """Exchange a username and password for a bearer token."""
+        credentials = await _read_credentials(request)
+        user = await accounts.authenticate(
+            username=credentials.username, password=credentials.password
+        )
+        issued = tokens.issue(user.id)
+        return Response(
+            AccessToken(access_token=issued.token, expires_in=issued.expires_in),
+            headers={"Cache-Control": "no-store"},
+        )
+
+    return Router(path="/auth", route_handlers=[create_user, login], tags=["auth"])
+
+
+async def _read_credentials(request: Request[Any, Any, Any]) -> Credentials:
+    media_type = request.content_type[0]
+    if media_type == _FORM:
+        form = await request.form()
+        fields = {name: form.get(name) for name in ("username", "password")}
+        missing = [name for name, value in fields.items() if not value]
+        if missing:
+            raise ValidationException(
+                "the request is not valid",
+                extra=[{"key": name, "message": "is required"} for name in missing],
+            )
+        return Credentials(username=str(fields["username"]), password=str(fields["password"]))
+    if media_type in (_JSON, ""):
+        try:
+            return msgspec.json.decode(await request.body(), type=Credentials)
+        except msgspec.ValidationError as error:
+            raise ValidationException(
+                "the request is not valid",
+                extra=[{"key": _error_path(error), "message": str(error)}],
+            ) from error
+        except msgspec.DecodeError as error:
+            raise ValidationException(
+                "the request is not valid",
+                extra=[{"key": "body", "message": f"is not valid JSON: {error}"}],
+            ) from error
+    raise HTTPException(
+        status_code=415, detail=f"send the credentials as {_FORM} or {_JSON}"
+    )
+
+
+def _error_path(error: msgspec.ValidationError) -> str:
+    message = str(error)
+    _, _, path = message.rpartition(" - at `$.")
+    return path.rstrip("`") or "body"

@@ -1,0 +1,129 @@
+"""Every error the API returns is an RFC 9457 problem document."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import msgspec
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from application.errors import (
+    ApplicationError,
+    InvalidCredentials,
+    TaskNotFound,
+    TitleTaken,
+    UsernameTaken,
+    WriteConflict,
+)
+from domain.errors import DomainError, InvalidValue, TaskAlreadyDeleted
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+_STATUS_TITLES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    409: "Conflict",
+    413: "Content Too Large",
+    415: "Unsupported Media Type",
+    500: "Internal Server Error",
+}
+
+_STATUS_OF_ERROR: dict[type[Exception], int] = {
+    InvalidValue: 400,
+    InvalidCredentials: 401,
+    TaskNotFound: 404,
+    TaskAlreadyDeleted: 404,
+    TitleTaken: 409,
+    UsernameTaken: 409,
+    WriteConflict: 409,
+}
+
+
+class FieldError(msgspec.Struct, frozen=True):
+    field: str
+    message: str
+
+
+class Problem(msgspec.Struct, frozen=True, omit_defaults=True):
+    """An error, as RFC 9457 describes: `errors` names each bad field."""
+
+    status: int
+    title: str
+    detail: str
+    type: str = "about:blank"
+    errors: list[FieldError] = []
+
+
+def problem_response(
+    status: int,
+    detail: str,
+    errors: list[FieldError] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[Problem]:
+    body = Problem(
+        status=status,
+        title=_STATUS_TITLES.get(status, "Error"),
+        detail=detail,
+        errors=errors or [],
+    )
+    return Response(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def handle_http_exception(_: Request[Any, Any, Any], error: HTTPException) -> Response[Problem]:
+    headers = dict(error.headers or {})
+    if error.status_code == 401:
+        headers.setdefault("WWW-Authenticate", "Bearer")
+    if isinstance(error, ValidationException):
+        return problem_response(
+            400, "the request is not valid", _field_errors(error.extra), headers
+        )
+    return problem_response(error.status_code, error.detail, headers=headers)
+
+
+def handle_domain_error(
+    _: Request[Any, Any, Any], error: DomainError | ApplicationError
+) -> Response[Problem]:
+    status = _STATUS_OF_ERROR.get(type(error), 400)
+    if isinstance(error, InvalidValue):
+        return problem_response(
+            status, "the request is not valid", [FieldError(error.field, error.message)]
+        )
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return problem_response(status, str(error), headers=headers)
+
+
+def handle_unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[Problem]:
+    logger.exception("unhandled error", extra={"path": request.url.path})
+    return problem_response(
+        HTTP_500_INTERNAL_SERVER_ERROR, "the server failed to handle this request"
+    )
+
+
+def _field_errors(extra: Any) -> list[FieldError]:
+    if not isinstance(extra, list):
+        return []
+    errors = []
+    for item in extra:
+        if isinstance(item, dict):
+            errors.append(
+                FieldError(
+                    field=str(item.get("key") or item.get("source") or "body"),
+                    message=str(item.get("message", "is not valid")),
+                )
+            )
+    return errors
+
+
+EXCEPTION_HANDLERS: Any = {
+    HTTPException: handle_http_exception,
+    DomainError: handle_domain_error,
+    ApplicationError: handle_domain_error,
+    Exception: handle_unexpected,
+}

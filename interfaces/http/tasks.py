@@ -1,0 +1,143 @@
+"""The /tasks routes: thin translations between HTTP and the task use cases."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Request, Response, Router, delete, get, patch, post
+from litestar.datastructures import ResponseHeader
+from litestar.params import Parameter
+from litestar.middleware.base import DefineMiddleware
+from msgspec import UnsetType
+
+from application.service import TaskService
+from application.views import TaskQuery, TaskView
+from domain.errors import InvalidValue
+from domain.tasks import Status
+from interfaces.http.instants import parse_instant
+from interfaces.http.openapi import SECURED, problems
+from interfaces.http.schemas import NewTask, TaskChanges
+from interfaces.http.security import Actor, BearerAuthentication, TokenService
+
+AuthRequest = Request[Actor, Any, Any]
+TaskId = Annotated[
+    str, Parameter(description="The task's id, a UUID.", examples=[])
+]
+
+
+def task_router(service: TaskService, tokens: TokenService) -> Router:
+    @post(
+        "/",
+        status_code=201,
+        summary="Create a task",
+        responses=problems(400, 401, 409),
+        response_headers=[
+            ResponseHeader(
+                name="Location",
+                description="The new task's URL.",
+                documentation_only=True,
+            )
+        ],
+    )
+    async def create_task(request: AuthRequest, data: NewTask) -> Response[TaskView]:
+        """Create a task; its title must not be taken by a live task."""
+        task = await service.create(
+            actor=request.user.user_id,
+            title=data.title,
+            description=data.description,
+            status=data.status,
+        )
+        return Response(task, status_code=201, headers={"Location": f"/tasks/{task.id}"})
+
+    @get(
+        "/",
+        summary="List tasks",
+        responses=problems(400, 401),
+        response_headers=[
+            ResponseHeader(
+                name="X-Total-Count",
+                description="How many tasks match the filters.",
+                documentation_only=True,
+            )
+        ],
+    )
+    async def list_tasks(
+        status: Annotated[
+            Status | None, Parameter(description="Only tasks with this status.")
+        ] = None,
+        created_at: Annotated[
+            str | None,
+            Parameter(
+                description=(
+                    "Only tasks created strictly before this instant: ISO 8601 "
+                    "with an offset, or Unix epoch seconds."
+                ),
+                examples=[],
+            ),
+        ] = None,
+        skip: Annotated[int, Parameter(ge=0, description="Tasks to skip.")] = 0,
+        limit: Annotated[
+            int, Parameter(ge=1, le=100, description="Most tasks to return.")
+        ] = 20,
+    ) -> Response[list[TaskView]]:
+        """Tasks newest first (ties by id), with the total count in X-Total-Count."""
+        query = TaskQuery(
+            status=status,
+            created_before=(
+                None if created_at is None else parse_instant("created_at", created_at)
+            ),
+            skip=skip,
+            limit=limit,
+        )
+        page = await service.find(query)
+        return Response(page.tasks, headers={"X-Total-Count": str(page.total)})
+
+    @get("/{task_id:str}", summary="Get a task", responses=problems(400, 401, 404))
+    async def get_task(task_id: TaskId) -> TaskView:
+        """One live task."""
+        return await service.get(_task_uuid(task_id))
+
+    @patch(
+        "/{task_id:str}",
+        summary="Update a task",
+        responses=problems(400, 401, 404, 409),
+    )
+    async def update_task(
+        request: AuthRequest, task_id: TaskId, data: TaskChanges
+    ) -> TaskView:
+        """Change some fields; an update that changes nothing records nothing."""
+        description = data.description
+        return await service.update(
+            _task_uuid(task_id),
+            actor=request.user.user_id,
+            title=None if isinstance(data.title, UnsetType) else data.title,
+            description=None if isinstance(description, UnsetType) else description,
+            clear_description=description is None,
+            status=None if isinstance(data.status, UnsetType) else data.status,
+        )
+
+    @delete(
+        "/{task_id:str}",
+        status_code=204,
+        summary="Delete a task",
+        responses=problems(400, 401, 404),
+    )
+    async def delete_task(request: AuthRequest, task_id: TaskId) -> None:
+        """Delete a task and free its title."""
+        await service.delete(_task_uuid(task_id), actor=request.user.user_id)
+
+    return Router(
+        path="/tasks",
+        route_handlers=[create_task, list_tasks, get_task, update_task, delete_task],
+        middleware=[DefineMiddleware(BearerAuthentication, tokens=tokens)],
+        security=SECURED,
+        tags=["tasks"],
+    )
+
+
+def _task_uuid(task_id: str) -> UUID:
+    try:
+        return UUID(task_id)
+    except ValueError:
+        raise InvalidValue("task_id", "must be a UUID") from None
