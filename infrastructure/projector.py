@@ -32,6 +32,8 @@ PROGRESS_CHANNEL = "taskpool_projection"
 
 _UPDATABLE_COLUMNS = ("title", "description", "status")
 _RETRY_SECONDS = (0.1, 0.5, 1.0, 2.0, 5.0)
+# How often an idle projector wakes to check whether it was asked to stop.
+_IDLE_WAKE_SECONDS = 0.2
 
 
 class Projector:
@@ -95,7 +97,7 @@ class Projector:
             while not stop.is_set():
                 if self._apply_next_batch(conn):
                     continue
-                for _ in listener.notifies(timeout=0.5, stop_after=1):
+                for _ in listener.notifies(timeout=_IDLE_WAKE_SECONDS, stop_after=1):
                     pass
 
     def _apply_next_batch(self, conn: psycopg.Connection[Any]) -> int:

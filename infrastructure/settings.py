@@ -23,15 +23,15 @@ class SettingsError(Exception):
 @dataclass(frozen=True)
 class Settings:
     # DATABASE_URL: a PostgreSQL URL. Unset, the service starts its own
-    # PostgreSQL under DATA_DIR.
+    # PostgreSQL under TASKPOOL_DATA_DIR.
     database_url: str | None = None
-    # DATA_DIR: where the embedded PostgreSQL and the generated JWT secret live.
+    # TASKPOOL_DATA_DIR: where the embedded PostgreSQL and the generated JWT secret live.
     data_dir: Path = Path(".taskpool")
-    # HOST, PORT: where the HTTP API listens.
+    # TASKPOOL_HOST, TASKPOOL_PORT: where the HTTP API listens.
     host: str = "127.0.0.1"
     port: int = 8000
     # JWT_SECRET: the key that signs access tokens, at least 32 bytes. Unset, a
-    # random one is generated once and kept in DATA_DIR.
+    # random one is generated once and kept in TASKPOOL_DATA_DIR.
     jwt_secret: str | None = None
     # JWT_ALGORITHM: the only algorithm a token may be signed with.
     jwt_algorithm: str = "HS256"
@@ -57,9 +57,9 @@ class Settings:
         reader = _Reader(env)
         settings = cls(
             database_url=reader.text("DATABASE_URL"),
-            data_dir=Path(reader.text("DATA_DIR") or cls.data_dir),
-            host=reader.text("HOST") or cls.host,
-            port=reader.integer("PORT", cls.port, low=1, high=65535),
+            data_dir=Path(reader.text("TASKPOOL_DATA_DIR") or cls.data_dir),
+            host=reader.text("TASKPOOL_HOST") or cls.host,
+            port=reader.integer("TASKPOOL_PORT", cls.port, low=1, high=65535),
             jwt_secret=reader.text("JWT_SECRET"),
             jwt_algorithm=reader.choice("JWT_ALGORITHM", cls.jwt_algorithm, JWT_ALGORITHMS),
             access_token_ttl_seconds=reader.integer(

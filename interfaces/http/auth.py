@@ -8,6 +8,7 @@ from typing import Any
 import msgspec
 from litestar import Request, Response, Router, post
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.params import JSONBody
 from litestar.openapi.spec import (
     OpenAPIMediaType,
     OpenAPIType,
@@ -59,7 +60,7 @@ def auth_router(accounts: AccountService, tokens: TokenService) -> Router:
         summary="Create a user",
         responses=problems(400, 409),
     )
-    async def create_user(data: Credentials) -> UserView:
+    async def create_user(data: JSONBody[Credentials]) -> UserView:
         """Sign up. The password is kept only as an Argon2id hash."""
         return await accounts.register(username=data.username, password=data.password)
 

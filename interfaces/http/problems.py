@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import msgspec
@@ -19,6 +20,7 @@ from application.errors import (
     WriteConflict,
 )
 from domain.errors import DomainError, InvalidValue, TaskAlreadyDeleted
+from domain.tasks import Status
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +46,11 @@ _STATUS_OF_ERROR: dict[type[Exception], int] = {
     UsernameTaken: 409,
     WriteConflict: 409,
 }
+
+
+# msgspec names a missing or unknown field inside its message.
+_NAMED_FIELD = re.compile(r"(?:missing required|unknown) field `([^`]+)`")
+_ALLOWED_VALUES = {"status": ", ".join(status.value for status in Status)}
 
 
 class FieldError(msgspec.Struct, frozen=True):
@@ -84,6 +91,11 @@ def handle_http_exception(_: Request[Any, Any, Any], error: HTTPException) -> Re
         return problem_response(
             400, "the request is not valid", _field_errors(error.extra), headers
         )
+    if error.status_code == 400:
+        # Litestar's body decoding fails this way on malformed JSON.
+        return problem_response(
+            400, error.detail, [FieldError("body", error.detail)], headers
+        )
     return problem_response(error.status_code, error.detail, headers=headers)
 
 
@@ -109,16 +121,22 @@ def handle_unexpected(request: Request[Any, Any, Any], error: Exception) -> Resp
 def _field_errors(extra: Any) -> list[FieldError]:
     if not isinstance(extra, list):
         return []
-    errors = []
-    for item in extra:
-        if isinstance(item, dict):
-            errors.append(
-                FieldError(
-                    field=str(item.get("key") or item.get("source") or "body"),
-                    message=str(item.get("message", "is not valid")),
-                )
-            )
-    return errors
+    return [_field_error(item) for item in extra if isinstance(item, dict)]
+
+
+def _field_error(item: dict[str, Any]) -> FieldError:
+    field = str(item.get("key") or "body")
+    message = str(item.get("message", "is not valid"))
+    if named := _NAMED_FIELD.search(message):
+        field = named.group(1)
+    elif field == "data":
+        # The body as a whole: absent, or not an object.
+        field = "body"
+        if message == "'data'":
+            message = "a JSON body is required"
+    if message.startswith("Invalid enum value") and field in _ALLOWED_VALUES:
+        message += f"; allowed values are {_ALLOWED_VALUES[field]}"
+    return FieldError(field=field, message=message)
 
 
 EXCEPTION_HANDLERS: Any = {

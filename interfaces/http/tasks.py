@@ -7,7 +7,7 @@ from uuid import UUID
 
 from litestar import Request, Response, Router, delete, get, patch, post
 from litestar.datastructures import ResponseHeader
-from litestar.params import Parameter
+from litestar.params import JSONBody, Parameter
 from litestar.middleware.base import DefineMiddleware
 from msgspec import UnsetType
 
@@ -40,7 +40,7 @@ def task_router(service: TaskService, tokens: TokenService) -> Router:
             )
         ],
     )
-    async def create_task(request: AuthRequest, data: NewTask) -> Response[TaskView]:
+    async def create_task(request: AuthRequest, data: JSONBody[NewTask]) -> Response[TaskView]:
         """Create a task; its title must not be taken by a live task."""
         task = await service.create(
             actor=request.user.user_id,
@@ -104,7 +104,7 @@ def task_router(service: TaskService, tokens: TokenService) -> Router:
         responses=problems(400, 401, 404, 409),
     )
     async def update_task(
-        request: AuthRequest, task_id: TaskId, data: TaskChanges
+        request: AuthRequest, task_id: TaskId, data: JSONBody[TaskChanges]
     ) -> TaskView:
         """Change some fields; an update that changes nothing records nothing."""
         description = data.description

@@ -1,0 +1,138 @@
+"""The `taskpool` command: serve everything, or run each part on its own."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from types import FrameType
+
+import uvicorn
+
+from infrastructure.database import locate_database
+from infrastructure.schema import migrate
+from infrastructure.settings import Settings, SettingsError
+from interfaces.composition import System
+from interfaces.logs import configure_logging
+
+# Each option, the environment variable it stands for, and its help.
+_OPTIONS = {
+    "database_url": ("DATABASE_URL", "PostgreSQL URL; unset, an embedded server runs"),
+    "data_dir": ("TASKPOOL_DATA_DIR", "directory for the embedded PostgreSQL and secrets"),
+    "host": ("TASKPOOL_HOST", "address the HTTP API listens on"),
+    "port": ("TASKPOOL_PORT", "port the HTTP API listens on"),
+    "log_level": ("LOG_LEVEL", "DEBUG, INFO, WARNING or ERROR"),
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    arguments = parser.parse_args(argv)
+    env = dict(os.environ)
+    for option, (variable, _) in _OPTIONS.items():
+        value = getattr(arguments, option, None)
+        if value is not None:
+            env[variable] = str(value)
+    try:
+        settings = Settings.from_env(env)
+    except SettingsError as error:
+        parser.error(str(error))
+    configure_logging(settings.log_level)
+    command = _COMMANDS[arguments.command]
+    command(settings)
+    return 0
+
+
+def serve(settings: Settings) -> None:
+    """API and projector in one process, schema created first."""
+    database = locate_database(settings)
+    migrate(database, settings)
+    system = System.connect(settings, database=database)
+    stop = threading.Event()
+    projector = threading.Thread(
+        target=system.projector().run, args=(stop,), name="projector"
+    )
+    projector.start()
+    try:
+        _run_http(system, settings)
+    finally:
+        stop.set()
+        projector.join()
+        system.close()
+
+
+def api(settings: Settings) -> None:
+    system = System.connect(settings)
+    try:
+        _run_http(system, settings)
+    finally:
+        system.close()
+
+
+def project(settings: Settings) -> None:
+    system = System.connect(settings)
+    stop = threading.Event()
+
+    def request_stop(_signal: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    try:
+        system.projector().run(stop)
+    finally:
+        system.close()
+
+
+def migrate_schema(settings: Settings) -> None:
+    migrate(locate_database(settings), settings)
+
+
+_COMMANDS = {
+    "serve": serve,
+    "api": api,
+    "project": project,
+    "migrate": migrate_schema,
+}
+
+
+def _run_http(system: System, settings: Settings) -> None:
+    config = uvicorn.Config(
+        system.http_app(),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        lifespan="on",
+    )
+    uvicorn.Server(config).run()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="taskpool",
+        description="A team's shared pool of tasks, event-sourced on PostgreSQL.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    helps = {
+        "serve": "run the API and the projector together (creates the schema)",
+        "api": "run the HTTP API alone",
+        "project": "run the projector alone: it keeps the read table up to date",
+        "migrate": "create the schema, once, before workers start",
+    }
+    for name, help_text in helps.items():
+        command = commands.add_parser(name, help=help_text, description=help_text)
+        for option, (variable, option_help) in _OPTIONS.items():
+            if name in ("project", "migrate") and option in ("host", "port"):
+                continue
+            command.add_argument(
+                "--" + option.replace("_", "-"),
+                help=f"{option_help} (env {variable})",
+            )
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())
