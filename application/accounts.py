@@ -45,7 +45,7 @@ class Accounts(Application[UUID]):
 
     def _find(self, username: str) -> User | None:
         try:
-            user = self.repository.get(user_id_for(username))
+            user: object = self.repository.get(user_id_for(username))
         except AggregateNotFoundError:
             return None
         return user if isinstance(user, User) else None

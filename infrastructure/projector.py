@@ -158,7 +158,9 @@ class Projector:
                 ),
             )
         elif isinstance(event, Task.TaskUpdated):
-            changed = [column for column in _UPDATABLE_COLUMNS if column in event.changes]
+            changed = [
+                column for column in _UPDATABLE_COLUMNS if column in event.changes
+            ]
             assignments = sql.SQL(", ").join(
                 sql.SQL("{} = %s").format(sql.Identifier(column))
                 for column in [*changed, "updated_at", "version"]

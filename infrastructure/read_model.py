@@ -45,20 +45,23 @@ class PostgresTaskReadModel:
             if conditions
             else sql.SQL("")
         )
-        page = sql.SQL(
-            "SELECT {} FROM {}{} ORDER BY created_at DESC, id DESC OFFSET %s LIMIT %s"
-        ).format(_COLUMNS, self._table, where)
-        count = sql.SQL("SELECT count(*) FROM {}{}").format(self._table, where)
+        # One statement, so one round trip and one snapshot: the count always
+        # matches the page. A page past the end still yields the count, in a
+        # row whose task columns are all null.
+        statement = sql.SQL(
+            "SELECT page.*, matching.total"
+            " FROM (SELECT count(*) AS total FROM {table}{where}) AS matching"
+            " LEFT JOIN LATERAL (SELECT {columns} FROM {table}{where}"
+            " ORDER BY created_at DESC, id DESC OFFSET %s LIMIT %s) AS page ON true"
+        ).format(table=self._table, where=where, columns=_COLUMNS)
         async with self._pool.connection() as conn:
-            # One snapshot for both, so the count matches the page.
-            async with conn.transaction():
-                await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-                rows = await (
-                    await conn.execute(page, [*params, query.skip, query.limit])
-                ).fetchall()
-                total_row = await (await conn.execute(count, params)).fetchone()
-        total = int(total_row[0]) if total_row else 0
-        return TaskPage(tasks=[_view(row) for row in rows], total=total)
+            cursor = await conn.execute(
+                statement, [*params, *params, query.skip, query.limit]
+            )
+            rows = await cursor.fetchall()
+        total = int(rows[0][-1]) if rows else 0
+        tasks = [_view(row) for row in rows if row[0] is not None]
+        return TaskPage(tasks=tasks, total=total)
 
 
 def _view(row: Any) -> TaskView:

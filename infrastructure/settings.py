@@ -25,7 +25,8 @@ class Settings:
     # DATABASE_URL: a PostgreSQL URL. Unset, the service starts its own
     # PostgreSQL under TASKPOOL_DATA_DIR.
     database_url: str | None = None
-    # TASKPOOL_DATA_DIR: where the embedded PostgreSQL and the generated JWT secret live.
+    # TASKPOOL_DATA_DIR: where the embedded PostgreSQL and the generated JWT
+    # secret live.
     data_dir: Path = Path(".taskpool")
     # TASKPOOL_HOST, TASKPOOL_PORT: where the HTTP API listens.
     host: str = "127.0.0.1"
@@ -61,7 +62,9 @@ class Settings:
             host=reader.text("TASKPOOL_HOST") or cls.host,
             port=reader.integer("TASKPOOL_PORT", cls.port, low=1, high=65535),
             jwt_secret=reader.text("JWT_SECRET"),
-            jwt_algorithm=reader.choice("JWT_ALGORITHM", cls.jwt_algorithm, JWT_ALGORITHMS),
+            jwt_algorithm=reader.choice(
+                "JWT_ALGORITHM", cls.jwt_algorithm, JWT_ALGORITHMS
+            ),
             access_token_ttl_seconds=reader.integer(
                 "ACCESS_TOKEN_TTL_SECONDS", cls.access_token_ttl_seconds, low=1
             ),

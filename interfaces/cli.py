@@ -21,7 +21,10 @@ from interfaces.logs import configure_logging
 # Each option, the environment variable it stands for, and its help.
 _OPTIONS = {
     "database_url": ("DATABASE_URL", "PostgreSQL URL; unset, an embedded server runs"),
-    "data_dir": ("TASKPOOL_DATA_DIR", "directory for the embedded PostgreSQL and secrets"),
+    "data_dir": (
+        "TASKPOOL_DATA_DIR",
+        "directory for the embedded PostgreSQL and secrets",
+    ),
     "host": ("TASKPOOL_HOST", "address the HTTP API listens on"),
     "port": ("TASKPOOL_PORT", "port the HTTP API listens on"),
     "log_level": ("LOG_LEVEL", "DEBUG, INFO, WARNING or ERROR"),

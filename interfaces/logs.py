@@ -1,4 +1,4 @@
-"""Logging: one JSON object a line when not on a terminal, readable lines when on one."""
+"""Logging: one JSON object a line, or readable lines on a terminal."""
 
 import json
 import logging
@@ -35,9 +35,7 @@ class ConsoleFormatter(logging.Formatter):
 
 def configure_logging(level: str) -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(
-        ConsoleFormatter() if sys.stderr.isatty() else JsonFormatter()
-    )
+    handler.setFormatter(ConsoleFormatter() if sys.stderr.isatty() else JsonFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -99,4 +99,3 @@ def running_projector(system: System) -> Iterator[None]:
     yield
     stop.set()
     thread.join(timeout=10)
-

@@ -31,7 +31,7 @@ def _openapi() -> OpenAPIConfig:
         js_url=f"{_ASSETS}/swagger-ui-bundle.js",
         css_url=f"{_ASSETS}/swagger-ui.css",
         standalone_preset_js_url=f"{_ASSETS}/swagger-ui-standalone-preset.js",
-        favicon=f"<link rel='icon' type='image/png' href='{_ASSETS}/favicon-32x32.png'>",
+        favicon=f"<link rel='icon' href='{_ASSETS}/favicon-32x32.png'>",
         init_oauth={"usePkceWithAuthorizationCodeGrant": False},
     )
     return OpenAPIConfig(
@@ -57,10 +57,12 @@ def create_app(
         path=_ASSETS, directories=[swagger_ui.static_path], include_in_schema=False
     )
     return Litestar(
-        route_handlers=[auth_router(accounts, tokens), task_router(tasks, tokens), assets],
+        route_handlers=[
+            auth_router(accounts, tokens),
+            task_router(tasks, tokens),
+            assets,
+        ],
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=_openapi(),
         lifespan=lifespan or [],
     )
-
-

@@ -20,12 +20,14 @@ COMPONENTS = Components(
         SECURITY_SCHEME: SecurityScheme(
             type="oauth2",
             description="Log in with a username and password to get a token.",
-            flows=OAuthFlows(password=OAuthFlow(token_url="/auth/login", scopes={})),
+            flows=OAuthFlows(
+                password=OAuthFlow(token_url="/auth/login", scopes={})  # noqa: S106
+            ),
         )
     }
 )
 
-SECURED = [{SECURITY_SCHEME: []}]
+SECURED: list[dict[str, list[str]]] = [{SECURITY_SCHEME: []}]
 
 
 def problems(*statuses: int) -> dict[int, ResponseSpec]:

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 import msgspec
-from litestar import MediaType, Request, Response
+from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
@@ -80,10 +80,14 @@ def problem_response(
         detail=detail,
         errors=errors or [],
     )
-    return Response(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+    return Response(
+        body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
+    )
 
 
-def handle_http_exception(_: Request[Any, Any, Any], error: HTTPException) -> Response[Problem]:
+def handle_http_exception(
+    _: Request[Any, Any, Any], error: HTTPException
+) -> Response[Problem]:
     headers = dict(error.headers or {})
     if error.status_code == 401:
         headers.setdefault("WWW-Authenticate", "Bearer")
@@ -111,8 +115,10 @@ def handle_domain_error(
     return problem_response(status, str(error), headers=headers)
 
 
-def handle_unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[Problem]:
-    logger.exception("unhandled error", extra={"path": request.url.path})
+def handle_unexpected(
+    request: Request[Any, Any, Any], error: Exception
+) -> Response[Problem]:
+    logger.error("unhandled error", exc_info=error, extra={"path": request.url.path})
     return problem_response(
         HTTP_500_INTERNAL_SERVER_ERROR, "the server failed to handle this request"
     )

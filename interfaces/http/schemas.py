@@ -41,7 +41,7 @@ class TaskChanges(msgspec.Struct, forbid_unknown_fields=True):
     """Fields left out stay as they are; `description: null` clears it."""
 
     title: Title | UnsetType = UNSET
-    description: Description | None | UnsetType = UNSET
+    description: Description | UnsetType | None = UNSET
     status: Status | UnsetType = UNSET
 
 
@@ -53,4 +53,4 @@ class Credentials(msgspec.Struct, forbid_unknown_fields=True):
 class AccessToken(msgspec.Struct, frozen=True):
     access_token: str
     expires_in: int
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 (a token type, not a secret)

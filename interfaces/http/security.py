@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 import jwt
@@ -68,12 +69,12 @@ class BearerAuthentication(AbstractAuthenticationMiddleware):
         self._tokens = tokens
 
     async def authenticate_request(
-        self, connection: ASGIConnection[object, object, object, object]
+        self, connection: ASGIConnection[Any, Any, Any, Any]
     ) -> AuthenticationResult:
         header = connection.headers.get("authorization")
         if not header:
             raise NotAuthorizedException(
-                "send an access token from /auth/login as 'Authorization: Bearer <token>'"
+                "send the token from /auth/login as 'Authorization: Bearer <token>'"
             )
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():

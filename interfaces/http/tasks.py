@@ -7,8 +7,8 @@ from uuid import UUID
 
 from litestar import Request, Response, Router, delete, get, patch, post
 from litestar.datastructures import ResponseHeader
-from litestar.params import JSONBody, Parameter
 from litestar.middleware.base import DefineMiddleware
+from litestar.params import JSONBody, Parameter
 from msgspec import UnsetType
 
 from application.service import TaskService
@@ -21,9 +21,7 @@ from interfaces.http.schemas import NewTask, TaskChanges
 from interfaces.http.security import Actor, BearerAuthentication, TokenService
 
 AuthRequest = Request[Actor, Any, Any]
-TaskId = Annotated[
-    str, Parameter(description="The task's id, a UUID.", examples=[])
-]
+TaskId = Annotated[str, Parameter(description="The task's id, a UUID.", examples=[])]
 
 
 def task_router(service: TaskService, tokens: TokenService) -> Router:
@@ -40,7 +38,9 @@ def task_router(service: TaskService, tokens: TokenService) -> Router:
             )
         ],
     )
-    async def create_task(request: AuthRequest, data: JSONBody[NewTask]) -> Response[TaskView]:
+    async def create_task(
+        request: AuthRequest, data: JSONBody[NewTask]
+    ) -> Response[TaskView]:
         """Create a task; its title must not be taken by a live task."""
         task = await service.create(
             actor=request.user.user_id,
@@ -48,7 +48,9 @@ def task_router(service: TaskService, tokens: TokenService) -> Router:
             description=data.description,
             status=data.status,
         )
-        return Response(task, status_code=201, headers={"Location": f"/tasks/{task.id}"})
+        return Response(
+            task, status_code=201, headers={"Location": f"/tasks/{task.id}"}
+        )
 
     @get(
         "/",

@@ -112,7 +112,10 @@ def test_a_bad_sign_up_names_the_field_and_creates_nobody(
     ("kwargs", "status"),
     [
         ({"data": {"username": "ada"}}, 400),
-        ({"content": b"{not json", "headers": {"content-type": "application/json"}}, 400),
+        (
+            {"content": b"{not json", "headers": {"content-type": "application/json"}},
+            400,
+        ),
         ({"content": b"<xml/>", "headers": {"content-type": "application/xml"}}, 415),
         ({"json": {"username": "ada", "password": 1}}, 400),
     ],

@@ -34,7 +34,8 @@ def test_a_created_task_is_stored_with_its_event_and_position(pool: TaskPool) ->
 
     stored = pool.repository.get(written.result.id)
     assert stored.title == "Write notes"
-    assert written.position is not None and written.position >= 1
+    assert written.position is not None
+    assert written.position >= 1
 
 
 def test_creating_a_task_with_a_taken_title_is_a_conflict(pool: TaskPool) -> None:

@@ -24,7 +24,9 @@ def test_a_created_task_is_returned_with_its_location(
     client: TestClient, auth: Headers
 ) -> None:
     response = client.post(
-        "/tasks/", json={"title": "Write notes", "description": "for Monday"}, headers=auth
+        "/tasks/",
+        json={"title": "Write notes", "description": "for Monday"},
+        headers=auth,
     )
 
     assert response.status_code == 201
@@ -34,8 +36,14 @@ def test_a_created_task_is_returned_with_its_location(
     assert task["version"] == 1
     assert task["created_at"] == task["updated_at"]
     assert set(task) == {
-        "id", "title", "description", "status", "created_at", "updated_at",
-        "created_by", "version",
+        "id",
+        "title",
+        "description",
+        "status",
+        "created_at",
+        "updated_at",
+        "created_by",
+        "version",
     }
 
 
@@ -147,7 +155,9 @@ def test_an_update_that_changes_nothing_keeps_the_version(
     task = create(client, auth, "Same")
 
     response = client.patch(
-        f"/tasks/{task['id']}", json={"title": "Same", "status": "PENDING"}, headers=auth
+        f"/tasks/{task['id']}",
+        json={"title": "Same", "status": "PENDING"},
+        headers=auth,
     )
 
     assert response.status_code == 200

@@ -34,7 +34,9 @@ def test_titles_that_normalise_alike_always_collide(
             max_size=len(parts) - 1,
         )
     )
-    variant = parts[0] + "".join(s + p for s, p in zip(separators, parts[1:]))
+    variant = parts[0] + "".join(
+        s + p for s, p in zip(separators, parts[1:], strict=True)
+    )
     variant = unicodedata.normalize(form, f"  {flip_case(variant)} ")
 
     assert comparison_key(variant) == comparison_key(title)

@@ -25,7 +25,9 @@ def test_an_issued_token_names_its_user_and_expires(tokens: TokenService) -> Non
     assert tokens.verify(issued.token).user_id == user_id
 
 
-def forge(claims: dict[str, object], key: str = SECRET, algorithm: str = "HS256") -> str:
+def forge(
+    claims: dict[str, object], key: str = SECRET, algorithm: str = "HS256"
+) -> str:
     return jwt.encode(claims, key, algorithm=algorithm)
 
 
