@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, cast
 
 import psycopg
@@ -45,6 +47,7 @@ class Projector:
         name: str = READ_TABLE,
         table: str = READ_TABLE,
         batch_size: int = 500,
+        heartbeat: Path | None = None,
     ) -> None:
         self._conninfo = conninfo
         self._recorder = cast(PostgresApplicationRecorder, pool.recorder)
@@ -52,6 +55,8 @@ class Projector:
         self._name = name
         self._table = sql.Identifier(table)
         self._batch_size = batch_size
+        self._heartbeat = heartbeat
+        self._last_beat = 0.0
         self.position = 0
 
     def run(self, stop: threading.Event) -> None:
@@ -95,10 +100,17 @@ class Projector:
             self.position = self._load_position(conn)
             logger.info("projector started", extra={"position": self.position})
             while not stop.is_set():
+                self._beat()
                 if self._apply_next_batch(conn):
                     continue
                 for _ in listener.notifies(timeout=_IDLE_WAKE_SECONDS, stop_after=1):
                     pass
+
+    def _beat(self) -> None:
+        now = time.monotonic()
+        if self._heartbeat is not None and now - self._last_beat >= 1:
+            self._heartbeat.touch()
+            self._last_beat = now
 
     def _apply_next_batch(self, conn: psycopg.Connection[Any]) -> int:
         notifications = self._recorder.select_notifications(

@@ -49,6 +49,9 @@ class Settings:
     # PROJECTION_WAIT_SECONDS: how long a write waits for the read model to show
     # it before answering anyway.
     projection_wait_seconds: float = 5.0
+    # PROJECTOR_HEARTBEAT_FILE: touched every second while the projector runs,
+    # for health checks that cannot ask it over the network.
+    projector_heartbeat_file: Path | None = None
     # LOG_LEVEL: DEBUG, INFO, WARNING or ERROR.
     log_level: str = "INFO"
 
@@ -81,6 +84,9 @@ class Settings:
             projection_wait_seconds=reader.number(
                 "PROJECTION_WAIT_SECONDS", cls.projection_wait_seconds, low=0
             ),
+            projector_heartbeat_file=_optional_path(
+                reader.text("PROJECTOR_HEARTBEAT_FILE")
+            ),
             log_level=reader.choice(
                 "LOG_LEVEL", cls.log_level, ("DEBUG", "INFO", "WARNING", "ERROR")
             ),
@@ -92,6 +98,10 @@ class Settings:
     @property
     def command_threads(self) -> int:
         return self.postgres_pool_size + self.postgres_max_overflow
+
+
+def _optional_path(text: str | None) -> Path | None:
+    return None if text is None else Path(text)
 
 
 class _Reader:

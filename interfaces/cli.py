@@ -103,6 +103,11 @@ _COMMANDS = {
 
 
 def _run_http(system: System, settings: Settings) -> None:
+    # uvicorn shuts down gracefully on SIGTERM or SIGINT, then raises the signal
+    # again for the handler it found in place. This one turns it into a normal
+    # exit, so that the caller's cleanup (projector, embedded server) runs.
+    for stop_signal in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop_signal, _exit_after_shutdown)
     config = uvicorn.Config(
         system.http_app(),
         host=settings.host,
@@ -111,6 +116,10 @@ def _run_http(system: System, settings: Settings) -> None:
         lifespan="on",
     )
     uvicorn.Server(config).run()
+
+
+def _exit_after_shutdown(_signal: int, _frame: FrameType | None) -> None:
+    raise SystemExit(0)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -56,6 +56,7 @@ class System:
             self.database.conninfo,
             self.pool,
             batch_size=self.settings.projection_batch_size,
+            heartbeat=self.settings.projector_heartbeat_file,
         )
 
     def http_app(self) -> Litestar:

@@ -65,4 +65,6 @@ def create_app(
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=_openapi(),
         lifespan=lifespan or [],
+        # Logging is configured once, by the process that runs the app.
+        logging_config=None,
     )

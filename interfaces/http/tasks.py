@@ -21,7 +21,10 @@ from interfaces.http.schemas import NewTask, TaskChanges
 from interfaces.http.security import Actor, BearerAuthentication, TokenService
 
 AuthRequest = Request[Actor, Any, Any]
-TaskId = Annotated[str, Parameter(description="The task's id, a UUID.", examples=[])]
+TaskId = Annotated[
+    str,
+    Parameter(description="The task's id, a UUID.", schema_extra={"format": "uuid"}),
+]
 
 
 def task_router(service: TaskService, tokens: TokenService) -> Router:
@@ -66,7 +69,16 @@ def task_router(service: TaskService, tokens: TokenService) -> Router:
     )
     async def list_tasks(
         status: Annotated[
-            Status | None, Parameter(description="Only tasks with this status.")
+            str | None,
+            Parameter(
+                description="Only tasks with this status.",
+                # A plain enum, so that Swagger UI offers "no filter" first.
+                schema_extra={
+                    "type": "string",
+                    "one_of": None,
+                    "enum": [status.value for status in Status],
+                },
+            ),
         ] = None,
         created_at: Annotated[
             str | None,
@@ -85,7 +97,7 @@ def task_router(service: TaskService, tokens: TokenService) -> Router:
     ) -> Response[list[TaskView]]:
         """Tasks newest first (ties by id), with the total count in X-Total-Count."""
         query = TaskQuery(
-            status=status,
+            status=None if status is None else Status.parse(status),
             created_before=(
                 None if created_at is None else parse_instant("created_at", created_at)
             ),
