@@ -30,6 +30,17 @@ class InvalidCredentials(ApplicationError):
         super().__init__("wrong username or password")
 
 
+class ServiceUnavailable(ApplicationError):
+    """A store the service depends on cannot be reached; retrying later may work.
+
+    Adapters raise this, chained to the driver's error, so that callers never
+    see a driver's exception types.
+    """
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"the {what} is unavailable; try again shortly")
+
+
 class WriteConflict(ApplicationError):
     """Other writes kept winning the race for the same task; try again."""
 

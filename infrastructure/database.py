@@ -46,6 +46,7 @@ class Database:
             "POSTGRES_PASSWORD": parts.get("password", ""),
             "POSTGRES_POOL_SIZE": str(settings.postgres_pool_size),
             "POSTGRES_MAX_OVERFLOW": str(settings.postgres_max_overflow),
+            "POSTGRES_CONNECT_TIMEOUT": str(settings.database_timeout_seconds),
             # Left off: the insert function skips the table lock that keeps
             # commit order equal to notification order, which the projector
             # relies on to never pass over an event.

@@ -6,6 +6,8 @@ from typing import TypeVar
 import anyio.to_thread
 from anyio import CapacityLimiter
 
+from infrastructure.outages import translated_outages
+
 T = TypeVar("T")
 
 
@@ -25,4 +27,5 @@ class ThreadOffload:
         # Created on first use: a limiter belongs to the running event loop.
         if self._limiter is None:
             self._limiter = CapacityLimiter(self._threads)
-        return await anyio.to_thread.run_sync(function, limiter=self._limiter)
+        with translated_outages("event store"):
+            return await anyio.to_thread.run_sync(function, limiter=self._limiter)

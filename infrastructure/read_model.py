@@ -10,6 +10,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from application.views import TaskPage, TaskQuery, TaskView
 from domain.tasks import Status
+from infrastructure.outages import translated_outages
 from infrastructure.schema import READ_TABLE
 
 _COLUMNS = sql.SQL(
@@ -26,9 +27,10 @@ class PostgresTaskReadModel:
         )
 
     async def get(self, task_id: UUID) -> TaskView | None:
-        async with self._pool.connection() as conn:
-            cursor = await conn.execute(self._get, (task_id,))
-            row = await cursor.fetchone()
+        with translated_outages("read model"):
+            async with self._pool.connection() as conn:
+                cursor = await conn.execute(self._get, (task_id,))
+                row = await cursor.fetchone()
         return None if row is None else _view(row)
 
     async def find(self, query: TaskQuery) -> TaskPage:
@@ -54,11 +56,12 @@ class PostgresTaskReadModel:
             " LEFT JOIN LATERAL (SELECT {columns} FROM {table}{where}"
             " ORDER BY created_at DESC, id DESC OFFSET %s LIMIT %s) AS page ON true"
         ).format(table=self._table, where=where, columns=_COLUMNS)
-        async with self._pool.connection() as conn:
-            cursor = await conn.execute(
-                statement, [*params, *params, query.skip, query.limit]
-            )
-            rows = await cursor.fetchall()
+        with translated_outages("read model"):
+            async with self._pool.connection() as conn:
+                cursor = await conn.execute(
+                    statement, [*params, *params, query.skip, query.limit]
+                )
+                rows = await cursor.fetchall()
         total = int(rows[0][-1]) if rows else 0
         tasks = [_view(row) for row in rows if row[0] is not None]
         return TaskPage(tasks=tasks, total=total)

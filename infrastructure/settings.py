@@ -44,6 +44,10 @@ class Settings:
     postgres_max_overflow: int = 10
     # READ_POOL_SIZE: connections the API uses for queries.
     read_pool_size: int = 10
+    # DATABASE_TIMEOUT_SECONDS: longest wait for a database connection. The event
+    # store retries a failed call up to ten times, so a write fails after about
+    # ten times this when the database is down.
+    database_timeout_seconds: int = 2
     # PROJECTION_BATCH_SIZE: most events the projector applies in one transaction.
     projection_batch_size: int = 500
     # PROJECTION_WAIT_SECONDS: how long a write waits for the read model to show
@@ -78,6 +82,9 @@ class Settings:
                 "POSTGRES_MAX_OVERFLOW", cls.postgres_max_overflow, low=0
             ),
             read_pool_size=reader.integer("READ_POOL_SIZE", cls.read_pool_size, low=1),
+            database_timeout_seconds=reader.integer(
+                "DATABASE_TIMEOUT_SECONDS", cls.database_timeout_seconds, low=1
+            ),
             projection_batch_size=reader.integer(
                 "PROJECTION_BATCH_SIZE", cls.projection_batch_size, low=1
             ),

@@ -66,6 +66,7 @@ class System:
             min_size=1,
             max_size=settings.read_pool_size,
             kwargs={"autocommit": True},
+            timeout=settings.database_timeout_seconds,
             open=False,
         )
         watcher = ProjectionWatcher(

@@ -42,6 +42,11 @@ _EXAMPLES = {
         detail="send the credentials as application/x-www-form-urlencoded "
         "or application/json",
     ),
+    503: Problem(
+        status=503,
+        title="Service Unavailable",
+        detail="the event store is unavailable; try again shortly",
+    ),
 }
 
 _DESCRIPTIONS = {
@@ -50,6 +55,7 @@ _DESCRIPTIONS = {
     404: "No such task, or it was deleted.",
     409: "The title or username is already taken.",
     415: "The body is neither JSON nor a form.",
+    503: "The database cannot be reached; retry after `Retry-After` seconds.",
 }
 
 COMPONENTS = Components(
@@ -68,6 +74,7 @@ SECURED: list[dict[str, list[str]]] = [{SECURITY_SCHEME: []}]
 
 
 def problems(*statuses: int) -> dict[int, ResponseSpec]:
+    """The problem responses a route can give; every route can give a 503."""
     return {
         status: ResponseSpec(
             data_container=Problem,
@@ -80,5 +87,5 @@ def problems(*statuses: int) -> dict[int, ResponseSpec]:
                 )
             ],
         )
-        for status in statuses
+        for status in (*statuses, 503)
     }

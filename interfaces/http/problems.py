@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from http import HTTPStatus
 from typing import Any
 
 import msgspec
@@ -14,6 +15,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from application.errors import (
     ApplicationError,
     InvalidCredentials,
+    ServiceUnavailable,
     TaskNotFound,
     TitleTaken,
     UsernameTaken,
@@ -26,17 +28,6 @@ logger = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
-_STATUS_TITLES = {
-    400: "Bad Request",
-    401: "Unauthorized",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    409: "Conflict",
-    413: "Content Too Large",
-    415: "Unsupported Media Type",
-    500: "Internal Server Error",
-}
-
 _STATUS_OF_ERROR: dict[type[Exception], int] = {
     InvalidValue: 400,
     InvalidCredentials: 401,
@@ -45,7 +36,11 @@ _STATUS_OF_ERROR: dict[type[Exception], int] = {
     TitleTaken: 409,
     UsernameTaken: 409,
     WriteConflict: 409,
+    ServiceUnavailable: 503,
 }
+
+# Seconds a client should wait before retrying when a store is down.
+RETRY_AFTER_SECONDS = "2"
 
 
 # msgspec names a missing or unknown field inside its message.
@@ -76,7 +71,7 @@ def problem_response(
 ) -> Response[Problem]:
     body = Problem(
         status=status,
-        title=_STATUS_TITLES.get(status, "Error"),
+        title=HTTPStatus(status).phrase,
         detail=detail,
         errors=errors or [],
     )
@@ -111,7 +106,12 @@ def handle_domain_error(
         return problem_response(
             status, "the request is not valid", [FieldError(error.field, error.message)]
         )
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = None
+    if status == 401:
+        headers = {"WWW-Authenticate": "Bearer"}
+    elif status == 503:
+        logger.warning("store unavailable", exc_info=error.__cause__)
+        headers = {"Retry-After": RETRY_AFTER_SECONDS}
     return problem_response(status, str(error), headers=headers)
 
 

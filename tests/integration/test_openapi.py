@@ -9,13 +9,13 @@ from litestar.testing import TestClient
 pytestmark = pytest.mark.integration
 
 EXPECTED_STATUSES = {
-    ("/auth/create", "post"): {"201", "400", "409"},
-    ("/auth/login", "post"): {"200", "400", "401", "415"},
-    ("/tasks", "post"): {"201", "400", "401", "409"},
-    ("/tasks", "get"): {"200", "400", "401"},
-    ("/tasks/{task_id}", "get"): {"200", "400", "401", "404"},
-    ("/tasks/{task_id}", "patch"): {"200", "400", "401", "404", "409"},
-    ("/tasks/{task_id}", "delete"): {"204", "400", "401", "404"},
+    ("/auth/create", "post"): {"201", "400", "409", "503"},
+    ("/auth/login", "post"): {"200", "400", "401", "415", "503"},
+    ("/tasks", "post"): {"201", "400", "401", "409", "503"},
+    ("/tasks", "get"): {"200", "400", "401", "503"},
+    ("/tasks/{task_id}", "get"): {"200", "400", "401", "404", "503"},
+    ("/tasks/{task_id}", "patch"): {"200", "400", "401", "404", "409", "503"},
+    ("/tasks/{task_id}", "delete"): {"204", "400", "401", "404", "503"},
 }
 
 
