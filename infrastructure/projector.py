@@ -77,6 +77,7 @@ class Projector:
                 stop.wait(delay)
             else:
                 failures = 0
+        logger.info("projector stopped", extra={"position": self.position})
 
     def catch_up(self) -> int:
         """Apply every stored event not yet applied; return how many were."""

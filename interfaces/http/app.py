@@ -44,6 +44,8 @@ def _openapi() -> OpenAPIConfig:
         path="/docs",
         render_plugins=[swagger],
         components=COMPONENTS,
+        # No server list: Swagger UI then calls the host the page came from.
+        servers=[],
     )
 
 

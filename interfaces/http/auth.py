@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, Response, Router, post
@@ -15,12 +15,11 @@ from litestar.openapi.spec import (
     RequestBody,
     Schema,
 )
-from litestar.params import JSONBody
 
 from application.service import AccountService
 from application.views import UserView
-from interfaces.http.openapi import problems
-from interfaces.http.schemas import AccessToken, Credentials
+from interfaces.http.openapi import example_problem, problems
+from interfaces.http.schemas import NEW_USER_BODY, AccessToken, Credentials, NewUser
 from interfaces.http.security import TokenService
 
 _FORM = "application/x-www-form-urlencoded"
@@ -53,14 +52,24 @@ class _LoginOperation(Operation):
         )
 
 
+_BAD_PASSWORD = example_problem(
+    400, errors={"password": "must be at least 8 characters"}
+)
+_NAME_TAKEN = example_problem(409, "the username 'ada' is taken")
+_MISSING_FIELD = example_problem(400, errors={"password": "is required"})
+_WRONG = example_problem(401, "wrong username or password")
+_NOT_A_FORM = example_problem(415, f"send the credentials as {_FORM} or {_JSON}")
+
+
 def auth_router(accounts: AccountService, tokens: TokenService) -> Router:
     @post(
         "/create",
         status_code=201,
         summary="Create a user",
-        responses=problems(400, 409),
+        response_description="The new user (never the password).",
+        responses=problems(_BAD_PASSWORD, _NAME_TAKEN),
     )
-    async def create_user(data: JSONBody[Credentials]) -> UserView:
+    async def create_user(data: Annotated[NewUser, NEW_USER_BODY]) -> UserView:
         """Sign up. The password is kept only as an Argon2id hash."""
         return await accounts.register(username=data.username, password=data.password)
 
@@ -69,7 +78,8 @@ def auth_router(accounts: AccountService, tokens: TokenService) -> Router:
         status_code=200,
         summary="Log in",
         operation_class=_LoginOperation,
-        responses=problems(400, 401, 415),
+        response_description="A bearer token for the /tasks routes.",
+        responses=problems(_MISSING_FIELD, _WRONG, _NOT_A_FORM),
     )
     async def login(request: Request[Any, Any, Any]) -> Response[AccessToken]:
         """Exchange a username and password for a bearer token."""

@@ -46,6 +46,11 @@ RETRY_AFTER_SECONDS = "2"
 # msgspec names a missing or unknown field inside its message.
 _NAMED_FIELD = re.compile(r"(?:missing required|unknown) field `([^`]+)`")
 _ALLOWED_VALUES = {"status": ", ".join(status.value for status in Status)}
+# The query parameters' rules, in place of the validator's terse wording.
+_QUERY_RULES = {
+    "skip": "must be a whole number, 0 or more",
+    "limit": "must be a whole number from 1 to 100",
+}
 
 
 class FieldError(msgspec.Struct, frozen=True):
@@ -140,6 +145,8 @@ def _field_error(item: dict[str, Any]) -> FieldError:
         field = "body"
         if message == "'data'":
             message = "a JSON body is required"
+    if item.get("source") == "query" and field in _QUERY_RULES:
+        message = _QUERY_RULES[field]
     if message.startswith("Invalid enum value") and field in _ALLOWED_VALUES:
         message += f"; allowed values are {_ALLOWED_VALUES[field]}"
     return FieldError(field=field, message=message)

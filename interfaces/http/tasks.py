@@ -8,7 +8,7 @@ from uuid import UUID
 from litestar import Request, Response, Router, delete, get, patch, post
 from litestar.datastructures import ResponseHeader
 from litestar.middleware.base import DefineMiddleware
-from litestar.params import JSONBody, Parameter
+from litestar.params import Parameter
 from msgspec import UnsetType
 
 from application.service import TaskService
@@ -16,11 +16,29 @@ from application.views import TaskQuery, TaskView
 from domain.errors import InvalidValue
 from domain.tasks import Status
 from interfaces.http.instants import parse_instant
-from interfaces.http.openapi import SECURED, problems
-from interfaces.http.schemas import NewTask, TaskChanges
+from interfaces.http.openapi import SECURED, example_problem, problems
+from interfaces.http.schemas import (
+    NEW_TASK_BODY,
+    TASK_CHANGES_BODY,
+    NewTask,
+    TaskChanges,
+)
 from interfaces.http.security import Actor, BearerAuthentication, TokenService
 
 AuthRequest = Request[Actor, Any, Any]
+
+_EXPIRED = example_problem(401, "the access token has expired; log in again")
+_BAD_TITLE = example_problem(
+    400, errors={"title": "must not be empty or only whitespace"}
+)
+_BAD_ID = example_problem(400, errors={"task_id": "must be a UUID"})
+_NO_TASK = example_problem(404, "no task with id 0b7e6e1c-52f4-4a3a-9d0e-6f1f8f3c2a10")
+_TITLE_TAKEN = example_problem(
+    409, "a task titled 'Write the release notes' already exists"
+)
+_BAD_LIMIT = example_problem(
+    400, errors={"limit": "must be a whole number from 1 to 100"}
+)
 TaskId = Annotated[
     str,
     Parameter(description="The task's id, a UUID.", schema_extra={"format": "uuid"}),
@@ -32,7 +50,8 @@ def task_router(service: TaskService, tokens: TokenService) -> Router:
         "/",
         status_code=201,
         summary="Create a task",
-        responses=problems(400, 401, 409),
+        response_description="The new task; its URL is in Location.",
+        responses=problems(_BAD_TITLE, _EXPIRED, _TITLE_TAKEN),
         response_headers=[
             ResponseHeader(
                 name="Location",
@@ -42,7 +61,7 @@ def task_router(service: TaskService, tokens: TokenService) -> Router:
         ],
     )
     async def create_task(
-        request: AuthRequest, data: JSONBody[NewTask]
+        request: AuthRequest, data: Annotated[NewTask, NEW_TASK_BODY]
     ) -> Response[TaskView]:
         """Create a task; its title must not be taken by a live task."""
         task = await service.create(
@@ -58,7 +77,8 @@ def task_router(service: TaskService, tokens: TokenService) -> Router:
     @get(
         "/",
         summary="List tasks",
-        responses=problems(400, 401),
+        response_description="A page of tasks, newest first.",
+        responses=problems(_BAD_LIMIT, _EXPIRED),
         response_headers=[
             ResponseHeader(
                 name="X-Total-Count",
@@ -107,7 +127,12 @@ def task_router(service: TaskService, tokens: TokenService) -> Router:
         page = await service.find(query)
         return Response(page.tasks, headers={"X-Total-Count": str(page.total)})
 
-    @get("/{task_id:str}", summary="Get a task", responses=problems(400, 401, 404))
+    @get(
+        "/{task_id:str}",
+        summary="Get a task",
+        response_description="The task.",
+        responses=problems(_BAD_ID, _EXPIRED, _NO_TASK),
+    )
     async def get_task(task_id: TaskId) -> TaskView:
         """One live task."""
         return await service.get(_task_uuid(task_id))
@@ -115,10 +140,13 @@ def task_router(service: TaskService, tokens: TokenService) -> Router:
     @patch(
         "/{task_id:str}",
         summary="Update a task",
-        responses=problems(400, 401, 404, 409),
+        response_description="The task as it is now.",
+        responses=problems(_BAD_TITLE, _EXPIRED, _NO_TASK, _TITLE_TAKEN),
     )
     async def update_task(
-        request: AuthRequest, task_id: TaskId, data: JSONBody[TaskChanges]
+        request: AuthRequest,
+        task_id: TaskId,
+        data: Annotated[TaskChanges, TASK_CHANGES_BODY],
     ) -> TaskView:
         """Change some fields; an update that changes nothing records nothing."""
         description = data.description
@@ -135,7 +163,8 @@ def task_router(service: TaskService, tokens: TokenService) -> Router:
         "/{task_id:str}",
         status_code=204,
         summary="Delete a task",
-        responses=problems(400, 401, 404),
+        response_description="Deleted; the title is free again.",
+        responses=problems(_BAD_ID, _EXPIRED, _NO_TASK),
     )
     async def delete_task(request: AuthRequest, task_id: TaskId) -> None:
         """Delete a task and free its title."""
