@@ -13,13 +13,13 @@ class TaskNotFound(ApplicationError):
 
 class TitleTaken(ApplicationError):
     def __init__(self, title: str) -> None:
-        super().__init__(f"a task titled {title!r} already exists")
+        super().__init__(f'a task titled "{title}" already exists')
         self.title = title
 
 
 class UsernameTaken(ApplicationError):
     def __init__(self, username: str) -> None:
-        super().__init__(f"the username {username!r} is taken")
+        super().__init__(f'the username "{username}" is taken')
         self.username = username
 
 

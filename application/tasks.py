@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -17,10 +19,12 @@ T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
 A = TypeVar("A", Task, TitleReservation)
 
-# A save that loses a race for a reservation or a task version is run again on
-# fresh state; the second attempt usually settles it (as a conflict or a
-# success), more attempts only matter under heavy contention on one task.
-SAVE_ATTEMPTS = 5
+# A save that loses a race for a reservation or a task version runs again on
+# fresh state. Usually the second attempt settles it, as a conflict or a
+# success; many writers on one task need more, spread out by a random pause
+# that grows with each attempt.
+SAVE_ATTEMPTS = 20
+_PAUSE_SECONDS = 0.002
 
 
 @dataclass(frozen=True)
@@ -128,9 +132,9 @@ class TaskPool(Application[UUID]):
 
 
 def _retrying(attempt: Callable[[], T]) -> T:
-    for _ in range(SAVE_ATTEMPTS):
+    for attempts in range(1, SAVE_ATTEMPTS + 1):
         try:
             return attempt()
         except IntegrityError:
-            continue
+            time.sleep(random.uniform(0, _PAUSE_SECONDS * attempts))  # noqa: S311
     raise WriteConflict

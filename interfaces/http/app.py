@@ -19,6 +19,9 @@ from interfaces.http.security import TokenService
 from interfaces.http.tasks import task_router
 
 _ASSETS = "/docs/assets"
+# Ample for the largest valid body (a 10,000-character description, each
+# character escaped), small enough that no request ties up the server.
+MAX_BODY_BYTES = 256 * 1024
 
 Lifespan = Callable[[Litestar], AbstractAsyncContextManager[None]]
 
@@ -69,4 +72,5 @@ def create_app(
         lifespan=lifespan or [],
         # Logging is configured once, by the process that runs the app.
         logging_config=None,
+        request_max_body_size=MAX_BODY_BYTES,
     )

@@ -18,7 +18,8 @@ from litestar.openapi.spec import (
 
 from application.service import AccountService
 from application.views import UserView
-from interfaces.http.openapi import example_problem, problems
+from interfaces.http.openapi import TOO_LARGE, example_problem, problems
+from interfaces.http.problems import validation_detail
 from interfaces.http.schemas import NEW_USER_BODY, AccessToken, Credentials, NewUser
 from interfaces.http.security import TokenService
 
@@ -55,7 +56,7 @@ class _LoginOperation(Operation):
 _BAD_PASSWORD = example_problem(
     400, errors={"password": "must be at least 8 characters"}
 )
-_NAME_TAKEN = example_problem(409, "the username 'ada' is taken")
+_NAME_TAKEN = example_problem(409, 'the username "ada" is taken')
 _MISSING_FIELD = example_problem(400, errors={"password": "is required"})
 _WRONG = example_problem(401, "wrong username or password")
 _NOT_A_FORM = example_problem(415, f"send the credentials as {_FORM} or {_JSON}")
@@ -67,7 +68,7 @@ def auth_router(accounts: AccountService, tokens: TokenService) -> Router:
         status_code=201,
         summary="Create a user",
         response_description="The new user (never the password).",
-        responses=problems(_BAD_PASSWORD, _NAME_TAKEN),
+        responses=problems(_BAD_PASSWORD, _NAME_TAKEN, TOO_LARGE),
     )
     async def create_user(data: Annotated[NewUser, NEW_USER_BODY]) -> UserView:
         """Sign up. The password is kept only as an Argon2id hash."""
@@ -79,7 +80,7 @@ def auth_router(accounts: AccountService, tokens: TokenService) -> Router:
         summary="Log in",
         operation_class=_LoginOperation,
         response_description="A bearer token for the /tasks routes.",
-        responses=problems(_MISSING_FIELD, _WRONG, _NOT_A_FORM),
+        responses=problems(_MISSING_FIELD, _WRONG, TOO_LARGE, _NOT_A_FORM),
     )
     async def login(request: Request[Any, Any, Any]) -> Response[AccessToken]:
         """Exchange a username and password for a bearer token."""
@@ -97,38 +98,27 @@ def auth_router(accounts: AccountService, tokens: TokenService) -> Router:
 
 
 async def _read_credentials(request: Request[Any, Any, Any]) -> Credentials:
+    """The same rules apply to the form (as Swagger's Authorize sends) and JSON."""
     media_type = request.content_type[0]
-    if media_type == _FORM:
-        form = await request.form()
-        fields = {name: form.get(name) for name in ("username", "password")}
-        missing = [name for name, value in fields.items() if not value]
-        if missing:
-            raise ValidationException(
-                "the request is not valid",
-                extra=[{"key": name, "message": "is required"} for name in missing],
-            )
-        return Credentials(
-            username=str(fields["username"]), password=str(fields["password"])
-        )
-    if media_type in (_JSON, ""):
-        try:
+    try:
+        if media_type == _FORM:
+            form = await request.form()
+            # Other OAuth2 fields (grant_type, scope, client_id) are ignored.
+            fields = {
+                name: form[name] for name in ("username", "password") if name in form
+            }
+            return msgspec.convert(fields, Credentials)
+        if media_type in (_JSON, ""):
             return msgspec.json.decode(await request.body(), type=Credentials)
-        except msgspec.ValidationError as error:
-            raise ValidationException(
-                "the request is not valid",
-                extra=[{"key": _error_path(error), "message": str(error)}],
-            ) from error
-        except msgspec.DecodeError as error:
-            raise ValidationException(
-                "the request is not valid",
-                extra=[{"key": "body", "message": f"is not valid JSON: {error}"}],
-            ) from error
+    except msgspec.ValidationError as error:
+        raise ValidationException(
+            "the request is not valid", extra=[validation_detail(error)]
+        ) from error
+    except msgspec.DecodeError as error:
+        raise ValidationException(
+            "the request is not valid",
+            extra=[{"key": "body", "message": f"is not valid JSON: {error}"}],
+        ) from error
     raise HTTPException(
         status_code=415, detail=f"send the credentials as {_FORM} or {_JSON}"
     )
-
-
-def _error_path(error: msgspec.ValidationError) -> str:
-    message = str(error)
-    _, _, path = message.rpartition(" - at `$.")
-    return path.rstrip("`") or "body"

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 from domain.errors import InvalidValue
 
-_EPOCH = re.compile(r"-?\d+(\.\d+)?")
+_EPOCH = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 _RULE = (
     "must be an ISO 8601 timestamp with a timezone offset "
     "(such as 2026-01-31T09:30:00Z) or Unix epoch seconds"

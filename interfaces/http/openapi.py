@@ -37,7 +37,9 @@ _DESCRIPTIONS = {
     400: "The request is not valid; `errors` names each bad field.",
     401: "No valid access token, or wrong username or password.",
     404: "No such task, or it was deleted.",
-    409: "Taken by another: the title or the username.",
+    409: "The title or username is taken, or the task kept changing under "
+    "this request (retry it).",
+    413: "The body is larger than 256 KiB.",
     415: "The body is neither JSON nor a form.",
     503: "The database cannot be reached; retry after `Retry-After` seconds.",
 }
@@ -63,6 +65,9 @@ def example_problem(
             FieldError(field, message) for field, message in (errors or {}).items()
         ],
     )
+
+
+TOO_LARGE = example_problem(413, "Request Entity Too Large")
 
 
 def problems(*examples: Problem) -> dict[int, ResponseSpec]:

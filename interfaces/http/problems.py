@@ -23,6 +23,7 @@ from application.errors import (
 )
 from domain.errors import DomainError, InvalidValue, TaskAlreadyDeleted
 from domain.tasks import Status
+from interfaces.http.schemas import MAX_LIMIT, MAX_SKIP
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +49,8 @@ _NAMED_FIELD = re.compile(r"(?:missing required|unknown) field `([^`]+)`")
 _ALLOWED_VALUES = {"status": ", ".join(status.value for status in Status)}
 # The query parameters' rules, in place of the validator's terse wording.
 _QUERY_RULES = {
-    "skip": "must be a whole number, 0 or more",
-    "limit": "must be a whole number from 1 to 100",
+    "skip": f"must be a whole number from 0 to {MAX_SKIP}",
+    "limit": f"must be a whole number from 1 to {MAX_LIMIT}",
 }
 
 
@@ -120,6 +121,15 @@ def handle_domain_error(
     return problem_response(status, str(error), headers=headers)
 
 
+def handle_too_deep(_: Request[Any, Any, Any], __: RecursionError) -> Response[Problem]:
+    # The JSON decoder recurses once per nesting level of the body.
+    return problem_response(
+        400,
+        "the request is not valid",
+        [FieldError("body", "is nested too deeply")],
+    )
+
+
 def handle_unexpected(
     request: Request[Any, Any, Any], error: Exception
 ) -> Response[Problem]:
@@ -127,6 +137,12 @@ def handle_unexpected(
     return problem_response(
         HTTP_500_INTERNAL_SERVER_ERROR, "the server failed to handle this request"
     )
+
+
+def validation_detail(error: msgspec.ValidationError) -> dict[str, str]:
+    """A msgspec error in the shape Litestar reports validation failures."""
+    message, _, path = str(error).partition(" - at `$.")
+    return {"key": path.rstrip("`") or "body", "message": message}
 
 
 def _field_errors(extra: Any) -> list[FieldError]:
@@ -156,5 +172,6 @@ EXCEPTION_HANDLERS: Any = {
     HTTPException: handle_http_exception,
     DomainError: handle_domain_error,
     ApplicationError: handle_domain_error,
+    RecursionError: handle_too_deep,
     Exception: handle_unexpected,
 }

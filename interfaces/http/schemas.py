@@ -12,14 +12,18 @@ from msgspec import UNSET, Meta, UnsetType
 from domain.tasks import DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH, Status
 from domain.users import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USERNAME_MAX_LENGTH
 
+# Bounds of the list query's paging parameters.
+MAX_SKIP = 1_000_000_000
+MAX_LIMIT = 100
+
 Title = Annotated[
     str,
     Meta(
         min_length=1,
-        max_length=TITLE_MAX_LENGTH,
         description=(
-            "Unique among live tasks, ignoring letter case, surrounding or "
-            "repeated whitespace and Unicode normalisation form."
+            f"1 to {TITLE_MAX_LENGTH} characters once trimmed. Unique among live "
+            "tasks, ignoring letter case, surrounding or repeated whitespace, "
+            "invisible characters and Unicode normalisation form."
         ),
     ),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -16,8 +17,10 @@ from application.views import TaskQuery, TaskView
 from domain.errors import InvalidValue
 from domain.tasks import Status
 from interfaces.http.instants import parse_instant
-from interfaces.http.openapi import SECURED, example_problem, problems
+from interfaces.http.openapi import SECURED, TOO_LARGE, example_problem, problems
 from interfaces.http.schemas import (
+    MAX_LIMIT,
+    MAX_SKIP,
     NEW_TASK_BODY,
     TASK_CHANGES_BODY,
     NewTask,
@@ -27,14 +30,17 @@ from interfaces.http.security import Actor, BearerAuthentication, TokenService
 
 AuthRequest = Request[Actor, Any, Any]
 
+_UUID = re.compile(r"[0-9a-fA-F]{8}(-?[0-9a-fA-F]{4}){3}-?[0-9a-fA-F]{12}")
+
 _EXPIRED = example_problem(401, "the access token has expired; log in again")
-_BAD_TITLE = example_problem(
-    400, errors={"title": "must not be empty or only whitespace"}
-)
+_BAD_TITLE = example_problem(400, errors={"title": "must contain a visible character"})
 _BAD_ID = example_problem(400, errors={"task_id": "must be a UUID"})
 _NO_TASK = example_problem(404, "no task with id 0b7e6e1c-52f4-4a3a-9d0e-6f1f8f3c2a10")
 _TITLE_TAKEN = example_problem(
-    409, "a task titled 'Write the release notes' already exists"
+    409, 'a task titled "Write the release notes" already exists'
+)
+_TOO_BUSY = example_problem(
+    409, "the task changed concurrently too many times; retry the request"
 )
 _BAD_LIMIT = example_problem(
     400, errors={"limit": "must be a whole number from 1 to 100"}
@@ -51,7 +57,7 @@ def task_router(service: TaskService, tokens: TokenService) -> Router:
         status_code=201,
         summary="Create a task",
         response_description="The new task; its URL is in Location.",
-        responses=problems(_BAD_TITLE, _EXPIRED, _TITLE_TAKEN),
+        responses=problems(_BAD_TITLE, _EXPIRED, _TITLE_TAKEN, TOO_LARGE),
         response_headers=[
             ResponseHeader(
                 name="Location",
@@ -110,9 +116,11 @@ def task_router(service: TaskService, tokens: TokenService) -> Router:
                 examples=[],
             ),
         ] = None,
-        skip: Annotated[int, Parameter(ge=0, description="Tasks to skip.")] = 0,
+        skip: Annotated[
+            int, Parameter(ge=0, le=MAX_SKIP, description="Tasks to skip.")
+        ] = 0,
         limit: Annotated[
-            int, Parameter(ge=1, le=100, description="Most tasks to return.")
+            int, Parameter(ge=1, le=MAX_LIMIT, description="Most tasks to return.")
         ] = 20,
     ) -> Response[list[TaskView]]:
         """Tasks newest first (ties by id), with the total count in X-Total-Count."""
@@ -141,7 +149,7 @@ def task_router(service: TaskService, tokens: TokenService) -> Router:
         "/{task_id:str}",
         summary="Update a task",
         response_description="The task as it is now.",
-        responses=problems(_BAD_TITLE, _EXPIRED, _NO_TASK, _TITLE_TAKEN),
+        responses=problems(_BAD_TITLE, _EXPIRED, _NO_TASK, _TITLE_TAKEN, TOO_LARGE),
     )
     async def update_task(
         request: AuthRequest,
@@ -164,7 +172,7 @@ def task_router(service: TaskService, tokens: TokenService) -> Router:
         status_code=204,
         summary="Delete a task",
         response_description="Deleted; the title is free again.",
-        responses=problems(_BAD_ID, _EXPIRED, _NO_TASK),
+        responses=problems(_BAD_ID, _EXPIRED, _NO_TASK, _TOO_BUSY),
     )
     async def delete_task(request: AuthRequest, task_id: TaskId) -> None:
         """Delete a task and free its title."""
@@ -180,7 +188,7 @@ def task_router(service: TaskService, tokens: TokenService) -> Router:
 
 
 def _task_uuid(task_id: str) -> UUID:
-    try:
-        return UUID(task_id)
-    except ValueError:
-        raise InvalidValue("task_id", "must be a UUID") from None
+    # UUID() alone also reads braces, "urn:uuid:" and non-ASCII digits.
+    if not _UUID.fullmatch(task_id):
+        raise InvalidValue("task_id", "must be a UUID")
+    return UUID(task_id)

@@ -118,6 +118,8 @@ def test_a_bad_sign_up_names_the_field_and_creates_nobody(
         ),
         ({"content": b"<xml/>", "headers": {"content-type": "application/xml"}}, 415),
         ({"json": {"username": "ada", "password": 1}}, 400),
+        ({"json": []}, 400),
+        ({"data": {"username": "ada", "password": "x" * 2000}}, 400),
     ],
 )
 def test_a_malformed_login_is_refused_clearly(
@@ -127,6 +129,9 @@ def test_a_malformed_login_is_refused_clearly(
 
     assert response.status_code == status
     assert response.json()["status"] == status
+    for error in response.json().get("errors", []):
+        assert error["field"] in ("body", "username", "password")
+        assert "$." not in error["message"]
 
 
 def forge(claims: dict[str, object], key: str = TEST_SECRET, alg: str = "HS256") -> str:

@@ -1,5 +1,6 @@
 """The /tasks routes over HTTP, against real PostgreSQL and a live projector."""
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import uuid4
@@ -234,6 +235,8 @@ BAD_CREATES = [
     ({"title": ""}, "title"),
     ({"title": "   "}, "title"),
     ({"title": "x" * 201}, "title"),
+    ({"title": "\u200b\u00ad"}, "title"),
+    ({"title": "evil\u202etxt.exe"}, "title"),
     ({"title": "nul\x00inside"}, "title"),
     ({"title": 42}, "title"),
     ({"title": "ok", "status": "pending"}, "status"),
@@ -288,12 +291,14 @@ def test_a_malformed_body_is_a_clear_400(
     ("params", "field"),
     [
         ({"skip": -1}, "skip"),
+        ({"skip": 2**63}, "skip"),
         ({"limit": 0}, "limit"),
         ({"limit": 101}, "limit"),
         ({"limit": "ten"}, "limit"),
         ({"status": "pending"}, "status"),
         ({"created_at": "2026-01-31T09:30:00"}, "created_at"),
         ({"created_at": "last week"}, "created_at"),
+        ({"created_at": "\u0661\u0662"}, "created_at"),
     ],
 )
 def test_bad_list_parameters_name_the_field(
@@ -344,3 +349,73 @@ def test_unknown_routes_and_methods_answer_with_problems(
     assert not_allowed.status_code == 405
     assert missing.json()["status"] == 404
     assert not_allowed.json()["status"] == 405
+
+
+def test_a_title_is_limited_after_trimming_and_composing(
+    client: TestClient, auth: Headers
+) -> None:
+    padded = client.post("/tasks/", json={"title": f" {'c' * 200} "}, headers=auth)
+    decomposed = client.post("/tasks/", json={"title": "e\u0301" * 200}, headers=auth)
+
+    assert padded.status_code == decomposed.status_code == 201
+
+
+def test_an_invisible_character_does_not_make_a_title_new(
+    client: TestClient, auth: Headers
+) -> None:
+    create(client, auth, "ab")
+
+    responses = [
+        client.post("/tasks/", json={"title": f"a{char}b"}, headers=auth)
+        for char in ("\ufe0f", "\u034f", "\u200b", "\u3164", "\u00ad")
+    ]
+
+    assert [r.status_code for r in responses] == [409] * 5
+
+
+def test_a_deeply_nested_body_is_a_clear_400(client: TestClient, auth: Headers) -> None:
+    nested = "[" * 5000 + "]" * 5000
+
+    responses = [
+        client.post(
+            "/tasks/",
+            content=nested,
+            headers={**auth, "content-type": "application/json"},
+        ),
+        client.post(
+            "/auth/create",
+            content=f'{{"username": "a", "password": "b", "x": {nested}}}',
+            headers={"content-type": "application/json"},
+        ),
+    ]
+
+    assert [r.status_code for r in responses] == [400, 400]
+    assert responses[0].json()["errors"][0]["field"] == "body"
+
+
+def test_a_body_over_the_limit_is_refused_with_413(
+    client: TestClient, auth: Headers
+) -> None:
+    huge = {"title": "big", "description": "x" * 300_000}
+
+    response = client.post("/tasks/", json=huge, headers=auth)
+
+    assert response.status_code == 413
+    assert response.json()["status"] == 413
+
+
+def test_many_simultaneous_edits_of_one_task_all_succeed(
+    client: TestClient, auth: Headers
+) -> None:
+    task = create(client, auth, "Busy")
+
+    def edit(n: int) -> int:
+        body = {"description": f"edit {n}"}
+        return client.patch(f"/tasks/{task['id']}", json=body, headers=auth).status_code
+
+    with ThreadPoolExecutor(12) as executor:
+        statuses = list(executor.map(edit, range(24)))
+
+    assert statuses == [200] * 24
+    final = client.get(f"/tasks/{task['id']}", headers=auth).json()
+    assert final["version"] == 25

@@ -51,6 +51,30 @@ def test_an_invisible_format_character_does_not_make_a_title_different() -> None
     assert comparison_key("milk\u200b") == comparison_key("milk")
 
 
+@pytest.mark.parametrize(
+    "invisible", ["\u200b", "\ufe0f", "\u034f", "\u3164", "\u00ad", "\u2060"]
+)
+def test_invisible_characters_do_not_make_a_title_different(invisible: str) -> None:
+    assert comparison_key(f"a{invisible}b") == comparison_key("ab")
+
+
+@pytest.mark.parametrize("title", ["\u200b", "\u00ad \ufe0f", "\u3164"])
+def test_a_title_of_only_invisible_characters_is_invalid(title: str) -> None:
+    with pytest.raises(InvalidValue, match="visible"):
+        clean_title(title)
+
+
+def test_a_title_with_text_direction_controls_is_invalid() -> None:
+    with pytest.raises(InvalidValue, match="direction"):
+        clean_title("invoice\u202etxt.exe")
+
+
+def test_an_emoji_sequence_with_a_joiner_is_a_valid_title() -> None:
+    assert clean_title("Family \U0001f468\u200d\U0001f469") == (
+        "Family \U0001f468\u200d\U0001f469"
+    )
+
+
 def test_different_words_do_not_collide() -> None:
     assert comparison_key("buy milk") != comparison_key("buy oat milk")
 
