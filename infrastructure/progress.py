@@ -65,7 +65,9 @@ class ProjectionWatcher:
         while True:
             try:
                 await self._listen()
-            except (psycopg.Error, OSError):
+            except Exception:
+                # Whatever broke the channel, reconnect: writers waiting on it
+                # would otherwise wait out their whole bound, every time.
                 logger.warning(
                     "lost the projection channel; reconnecting", exc_info=True
                 )

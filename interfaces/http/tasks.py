@@ -63,6 +63,7 @@ def task_router(service: TaskService, tokens: TokenService) -> Router:
                 name="Location",
                 description="The new task's URL.",
                 documentation_only=True,
+                required=True,
             )
         ],
     )
@@ -90,6 +91,7 @@ def task_router(service: TaskService, tokens: TokenService) -> Router:
                 name="X-Total-Count",
                 description="How many tasks match the filters.",
                 documentation_only=True,
+                required=True,
             )
         ],
     )
