@@ -9,8 +9,7 @@ import logging
 import psycopg
 from psycopg import sql
 
-from infrastructure.projector import PROGRESS_CHANNEL
-from infrastructure.schema import READ_TABLE, TRACKING_TABLE
+from infrastructure.schema import PROGRESS_CHANNEL, READ_TABLE, TRACKING_TABLE
 
 logger = logging.getLogger(__name__)
 

@@ -24,13 +24,10 @@ from psycopg import sql
 
 from application.tasks import TaskPool
 from domain.tasks import Task
-from infrastructure.schema import READ_TABLE, TRACKING_TABLE
+from infrastructure.cache import GenerationPublisher
+from infrastructure.schema import PROGRESS_CHANNEL, READ_TABLE, TRACKING_TABLE
 
 logger = logging.getLogger(__name__)
-
-# The projector announces each committed position here; writers waiting to
-# read their own write listen for it.
-PROGRESS_CHANNEL = "taskpool_projection"
 
 _UPDATABLE_COLUMNS = ("title", "description", "status")
 _RETRY_SECONDS = (0.1, 0.5, 1.0, 2.0, 5.0)
@@ -48,6 +45,7 @@ class Projector:
         table: str = READ_TABLE,
         batch_size: int = 500,
         heartbeat: Path | None = None,
+        generation: GenerationPublisher | None = None,
     ) -> None:
         self._conninfo = conninfo
         self._recorder = cast(PostgresApplicationRecorder, pool.recorder)
@@ -56,6 +54,7 @@ class Projector:
         self._table = sql.Identifier(table)
         self._batch_size = batch_size
         self._heartbeat = heartbeat
+        self._generation = generation
         self._last_beat = 0.0
         self.position = 0
 
@@ -102,6 +101,8 @@ class Projector:
             logger.info("projector started", extra={"position": self.position})
             while not stop.is_set():
                 self._beat()
+                if self._generation is not None:
+                    self._generation.retry()
                 if self._apply_next_batch(conn):
                     continue
                 for _ in listener.notifies(timeout=_IDLE_WAKE_SECONDS, stop_after=1):
@@ -133,13 +134,18 @@ class Projector:
                 ),
                 (last, self._name),
             )
-            cursor.execute(
+        self.position = last
+        # The cache generation moves before the commit is announced, so that
+        # whoever learns of the commit also misses every page cached before it.
+        if self._generation is not None:
+            self._generation.publish(last)
+        with conn.transaction():
+            conn.execute(
                 sql.SQL("SELECT pg_notify({}, %s)").format(
                     sql.Literal(PROGRESS_CHANNEL)
                 ),
                 (f"{self._name}:{last}",),
             )
-        self.position = last
         return len(notifications)
 
     def _apply(

@@ -18,6 +18,9 @@ _MIGRATION_LOCK = 7_340_001
 
 READ_TABLE = "tasks"
 TRACKING_TABLE = "projection_positions"
+# The projector announces each committed position on this channel; writers
+# waiting to read their own write listen for it.
+PROGRESS_CHANNEL = "taskpool_projection"
 
 
 def read_table_statements(table: str) -> list[sql.Composed]:

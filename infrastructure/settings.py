@@ -25,8 +25,16 @@ class Settings:
     # DATABASE_URL: a PostgreSQL URL. Unset, the service starts its own
     # PostgreSQL under TASKPOOL_DATA_DIR.
     database_url: str | None = None
-    # TASKPOOL_DATA_DIR: where the embedded PostgreSQL and the generated JWT
-    # secret live.
+    # REDIS_URL: the Redis that caches list pages. Unset, the service starts
+    # its own under TASKPOOL_DATA_DIR.
+    redis_url: str | None = None
+    # REDIS_TIMEOUT_SECONDS: longest wait for any one Redis call; slower, and the
+    # read goes to PostgreSQL instead.
+    redis_timeout_seconds: float = 0.25
+    # CACHE_TTL_SECONDS: how long a cached page lives at most.
+    cache_ttl_seconds: int = 300
+    # TASKPOOL_DATA_DIR: where the embedded PostgreSQL and Redis and the
+    # generated JWT secret live.
     data_dir: Path = Path(".taskpool")
     # TASKPOOL_HOST, TASKPOOL_PORT: where the HTTP API listens.
     host: str = "127.0.0.1"
@@ -65,6 +73,13 @@ class Settings:
         reader = _Reader(env)
         settings = cls(
             database_url=reader.text("DATABASE_URL"),
+            redis_url=reader.text("REDIS_URL"),
+            redis_timeout_seconds=reader.number(
+                "REDIS_TIMEOUT_SECONDS", cls.redis_timeout_seconds, low=0.001
+            ),
+            cache_ttl_seconds=reader.integer(
+                "CACHE_TTL_SECONDS", cls.cache_ttl_seconds, low=1
+            ),
             data_dir=Path(reader.text("TASKPOOL_DATA_DIR") or cls.data_dir),
             host=reader.text("TASKPOOL_HOST") or cls.host,
             port=reader.integer("TASKPOOL_PORT", cls.port, low=1, high=65535),

@@ -14,7 +14,14 @@ from psycopg_pool import AsyncConnectionPool
 from application.accounts import Accounts
 from application.service import AccountService, TaskService
 from application.tasks import TaskPool
+from infrastructure.cache import (
+    CachedTaskReadModel,
+    GenerationPublisher,
+    async_client,
+    sync_client,
+)
 from infrastructure.database import Database, locate_database
+from infrastructure.embedded_redis import start_embedded_redis
 from infrastructure.offload import ThreadOffload
 from infrastructure.passwords import Argon2Hasher
 from infrastructure.progress import ProjectionWatcher
@@ -32,6 +39,7 @@ class System:
     database: Database
     pool: TaskPool
     accounts: Accounts
+    redis_url: str
 
     @classmethod
     def connect(
@@ -39,6 +47,7 @@ class System:
         settings: Settings,
         *,
         database: Database | None = None,
+        redis_url: str | None = None,
         hasher: argon2.PasswordHasher | None = None,
     ) -> System:
         """Wire the applications to a database whose schema already exists."""
@@ -49,6 +58,9 @@ class System:
             database=database,
             pool=TaskPool(env=env),
             accounts=Accounts(Argon2Hasher(hasher), env=env),
+            redis_url=redis_url
+            or settings.redis_url
+            or start_embedded_redis(settings.data_dir).url,
         )
 
     def projector(self) -> Projector:
@@ -57,6 +69,9 @@ class System:
             self.pool,
             batch_size=self.settings.projection_batch_size,
             heartbeat=self.settings.projector_heartbeat_file,
+            generation=GenerationPublisher(
+                sync_client(self.redis_url, self.settings.redis_timeout_seconds)
+            ),
         )
 
     def http_app(self) -> Litestar:
@@ -72,9 +87,17 @@ class System:
         watcher = ProjectionWatcher(
             self.database.conninfo, wait_seconds=settings.projection_wait_seconds
         )
+        redis_client = async_client(self.redis_url, settings.redis_timeout_seconds)
+        read_model = CachedTaskReadModel(
+            PostgresTaskReadModel(read_pool),
+            redis_client,
+            watcher,
+            ttl_seconds=settings.cache_ttl_seconds,
+            timeout_seconds=settings.redis_timeout_seconds,
+        )
         tasks = TaskService(
             self.pool,
-            PostgresTaskReadModel(read_pool),
+            read_model,
             watcher,
             ThreadOffload(settings.command_threads),
         )
@@ -95,6 +118,7 @@ class System:
             finally:
                 await watcher.stop()
                 await read_pool.close()
+                await redis_client.aclose()
 
         return create_app(tasks, accounts, tokens, lifespan=[connections])
 

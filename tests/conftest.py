@@ -16,10 +16,12 @@ from pathlib import Path
 import argon2
 import psycopg
 import pytest
+import redis
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from infrastructure.database import Database, start_embedded
+from infrastructure.embedded_redis import start_embedded_redis
 from infrastructure.schema import migrate
 from infrastructure.settings import Settings
 from interfaces.composition import System
@@ -57,6 +59,27 @@ def database(server_conninfo: str) -> Iterator[Database]:
         )
 
 
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A Redis for the run: TEST_REDIS_URL's (its database is emptied before
+    each test), or an embedded one."""
+    configured = os.environ.get("TEST_REDIS_URL")
+    if configured:
+        yield configured
+        return
+    server = start_embedded_redis(tmp_path_factory.mktemp("embedded-redis"))
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
+def clean_redis(redis_url: str) -> str:
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    client.close()
+    return redis_url
+
+
 @pytest.fixture
 def clean_database(database: Database) -> Database:
     with psycopg.connect(database.conninfo, autocommit=True) as conn:
@@ -85,8 +108,12 @@ def settings(clean_database: Database, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def system(settings: Settings, clean_database: Database) -> Iterator[System]:
-    wired = System.connect(settings, database=clean_database, hasher=FAST_HASHER)
+def system(
+    settings: Settings, clean_database: Database, clean_redis: str
+) -> Iterator[System]:
+    wired = System.connect(
+        settings, database=clean_database, redis_url=clean_redis, hasher=FAST_HASHER
+    )
     yield wired
     wired.close()
 

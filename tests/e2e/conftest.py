@@ -26,11 +26,11 @@ def free_port() -> int:
 
 
 def service_env(**overrides: str) -> dict[str, str]:
-    """The caller's environment without any database setting, plus overrides."""
+    """The caller's environment without any service setting, plus overrides."""
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in ("DATABASE_URL", "JWT_SECRET")
+        if key not in ("DATABASE_URL", "REDIS_URL", "JWT_SECRET")
         and not key.startswith(("TASKPOOL_", "POSTGRES_"))
     }
     env.update(overrides)

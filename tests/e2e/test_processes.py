@@ -36,9 +36,11 @@ ACTOR = UUID(int=11)
 
 
 @pytest.fixture
-def env(clean_database: Database) -> dict[str, str]:
+def env(clean_database: Database, clean_redis: str, tmp_path: Path) -> dict[str, str]:
     return service_env(
         DATABASE_URL=clean_database.conninfo,
+        REDIS_URL=clean_redis,
+        TASKPOOL_DATA_DIR=str(tmp_path / "data"),
         JWT_SECRET=TEST_SECRET,
         PROJECTION_BATCH_SIZE="7",
     )
