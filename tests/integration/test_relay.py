@@ -1,0 +1,110 @@
+"""The relay against real PostgreSQL and Redis: every event, in order, once."""
+
+import asyncio
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from uuid import UUID
+
+import msgspec
+import pytest
+import redis
+
+from domain.tasks import Status
+from infrastructure.messages import NOTIFIER_GROUP, STREAM, decode
+from infrastructure.relay import Relay, broker_for
+from interfaces.composition import System
+
+pytestmark = pytest.mark.integration
+
+ACTOR = UUID(int=5)
+
+
+@contextmanager
+def running_relay(system: System, redis_url: str) -> Iterator[Relay]:
+    relay = Relay(system.database.conninfo, system.pool, broker_for(redis_url))
+    stop = threading.Event()
+    thread = threading.Thread(target=lambda: asyncio.run(relay.run(stop)))
+    thread.start()
+    try:
+        yield relay
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+
+
+def published(redis_url: str) -> list[dict[str, object]]:
+    client = redis.Redis.from_url(redis_url)
+    try:
+        entries = client.xrange(STREAM)
+    finally:
+        client.close()
+    return [
+        msgspec.structs.asdict(decode(fields[b"__data__"])) for _, fields in entries
+    ]
+
+
+def wait_for(relay: Relay, position: int) -> None:
+    for _ in range(300):
+        if relay.position >= position:
+            return
+        threading.Event().wait(0.05)
+    pytest.fail(f"relay stuck at {relay.position}, wanted {position}")
+
+
+def test_every_task_event_is_published_in_store_order_as_an_envelope(
+    system: System, clean_redis: str
+) -> None:
+    pool = system.pool
+    task = pool.create_task(
+        title="Ship", description=None, status=Status.PENDING, actor=ACTOR
+    ).result
+    pool.update_task(task.id, actor=ACTOR, status=Status.COMPLETED)
+    last = pool.delete_task(task.id, actor=ACTOR).position or 0
+
+    with running_relay(system, clean_redis) as relay:
+        wait_for(relay, last)
+
+    events = published(clean_redis)
+    assert [e["type"] for e in events] == ["TaskCreated", "TaskUpdated", "TaskDeleted"]
+    assert [e["task_version"] for e in events] == [1, 2, 3]
+    assert [e["position"] for e in events] == sorted(e["position"] for e in events)
+    assert events[0]["data"] == {
+        "title": "Ship",
+        "description": None,
+        "status": "PENDING",
+    }
+    assert events[1]["data"] == {"status": "COMPLETED"}
+    assert {e["actor"] for e in events} == {ACTOR}
+    assert len({e["event_id"] for e in events}) == 3
+
+
+def test_the_consumer_group_exists_from_the_stream_start(
+    system: System, clean_redis: str
+) -> None:
+    with running_relay(system, clean_redis):
+        threading.Event().wait(0.5)
+
+    client = redis.Redis.from_url(clean_redis)
+    groups = client.xinfo_groups(STREAM)
+    client.close()
+    assert [g["name"] for g in groups] == [NOTIFIER_GROUP.encode()]
+    assert groups[0]["last-delivered-id"] == b"0-0"
+
+
+def test_a_restarted_relay_publishes_only_what_is_new(
+    system: System, clean_redis: str
+) -> None:
+    first = system.pool.create_task(
+        title="One", description=None, status=Status.PENDING, actor=ACTOR
+    )
+    with running_relay(system, clean_redis) as relay:
+        wait_for(relay, first.position or 0)
+    second = system.pool.create_task(
+        title="Two", description=None, status=Status.PENDING, actor=ACTOR
+    )
+
+    with running_relay(system, clean_redis) as relay:
+        wait_for(relay, second.position or 0)
+
+    assert [e["data"]["title"] for e in published(clean_redis)] == ["One", "Two"]  # type: ignore[index]
