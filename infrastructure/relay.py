@@ -44,7 +44,10 @@ _IDLE_WAKE_SECONDS = 0.2
 
 
 def broker_for(url: str) -> RedisBroker:
-    return RedisBroker(url, message_format=PlainJson)
+    # FastStream logs through our handlers, not a console handler of its own.
+    return RedisBroker(
+        url, message_format=PlainJson, logger=logging.getLogger("taskpool.broker")
+    )
 
 
 async def ensure_group(client: redis.asyncio.Redis, group: str) -> None:

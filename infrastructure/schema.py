@@ -5,6 +5,8 @@ DDL at once race each other. `migrate` holds an advisory lock so that two
 migrations started together run one after the other.
 """
 
+from typing import LiteralString
+
 import psycopg
 from psycopg import sql
 
@@ -54,6 +56,14 @@ def tracking_table_statement() -> sql.Composed:
     ).format(sql.Identifier(TRACKING_TABLE))
 
 
+NOTIFICATION_STATEMENTS: list[LiteralString] = [
+    "CREATE TABLE IF NOT EXISTS notifications_sent ("
+    " event_id uuid PRIMARY KEY,"
+    " task_id uuid NOT NULL,"
+    " claimed_at timestamptz NOT NULL DEFAULT now())",
+]
+
+
 def migrate(database: Database, settings: Settings) -> None:
     with psycopg.connect(database.conninfo, autocommit=True) as conn:
         conn.execute("SELECT pg_advisory_lock(%s)", (_MIGRATION_LOCK,))
@@ -66,5 +76,7 @@ def migrate(database: Database, settings: Settings) -> None:
                 for statement in read_table_statements(READ_TABLE):
                     conn.execute(statement)
                 conn.execute(tracking_table_statement())
+                for notification_statement in NOTIFICATION_STATEMENTS:
+                    conn.execute(notification_statement)
         finally:
             conn.execute("SELECT pg_advisory_unlock(%s)", (_MIGRATION_LOCK,))

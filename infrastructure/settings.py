@@ -61,6 +61,17 @@ class Settings:
     # PROJECTION_WAIT_SECONDS: how long a write waits for the read model to show
     # it before answering anyway.
     projection_wait_seconds: float = 5.0
+    # RELAY_BATCH_SIZE: most events the relay publishes in one broker transaction.
+    relay_batch_size: int = 500
+    # NOTIFIER_MAX_ATTEMPTS: deliveries of a failing message before it moves to
+    # the dead-letter stream.
+    notifier_max_attempts: int = 5
+    # NOTIFIER_RECLAIM_SECONDS: how long a message may sit unacknowledged (its
+    # consumer died, or handling it failed) before another delivery.
+    notifier_reclaim_seconds: float = 5.0
+    # NOTIFICATIONS_FILE: where the recording mailer writes what it would send;
+    # unset, notifications.jsonl in TASKPOOL_DATA_DIR.
+    notifications_file: Path | None = None
     # PROJECTOR_HEARTBEAT_FILE: touched every second while the projector runs,
     # for health checks that cannot ask it over the network.
     projector_heartbeat_file: Path | None = None
@@ -106,6 +117,16 @@ class Settings:
             projection_wait_seconds=reader.number(
                 "PROJECTION_WAIT_SECONDS", cls.projection_wait_seconds, low=0
             ),
+            relay_batch_size=reader.integer(
+                "RELAY_BATCH_SIZE", cls.relay_batch_size, low=1
+            ),
+            notifier_max_attempts=reader.integer(
+                "NOTIFIER_MAX_ATTEMPTS", cls.notifier_max_attempts, low=1
+            ),
+            notifier_reclaim_seconds=reader.number(
+                "NOTIFIER_RECLAIM_SECONDS", cls.notifier_reclaim_seconds, low=0.01
+            ),
+            notifications_file=_optional_path(reader.text("NOTIFICATIONS_FILE")),
             projector_heartbeat_file=_optional_path(
                 reader.text("PROJECTOR_HEARTBEAT_FILE")
             ),
@@ -116,6 +137,10 @@ class Settings:
         if settings.jwt_secret is not None and len(settings.jwt_secret.encode()) < 32:
             raise SettingsError("JWT_SECRET must be at least 32 bytes long")
         return settings
+
+    @property
+    def sent_notifications(self) -> Path:
+        return self.notifications_file or self.data_dir / "notifications.jsonl"
 
     @property
     def command_threads(self) -> int:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import signal
+import socket
 import sys
 import threading
 from collections.abc import Sequence
@@ -21,6 +23,7 @@ from interfaces.logs import configure_logging
 # Each option, the environment variable it stands for, and its help.
 _OPTIONS = {
     "database_url": ("DATABASE_URL", "PostgreSQL URL; unset, an embedded server runs"),
+    "redis_url": ("REDIS_URL", "Redis URL; unset, an embedded server runs"),
     "data_dir": (
         "TASKPOOL_DATA_DIR",
         "directory for the embedded PostgreSQL and secrets",
@@ -50,20 +53,34 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def serve(settings: Settings) -> None:
-    """API and projector in one process, schema created first."""
+    """Every part in one process, schema created first.
+
+    The projector, relay and notifier each run on a thread of their own, so
+    that none of them competes with HTTP requests for the event loop.
+    """
     database = locate_database(settings)
     migrate(database, settings)
     system = System.connect(settings, database=database)
     stop = threading.Event()
-    projector = threading.Thread(
-        target=system.projector().run, args=(stop,), name="projector"
-    )
-    projector.start()
+    workers = [
+        threading.Thread(target=system.projector().run, args=(stop,), name="projector"),
+        threading.Thread(
+            target=asyncio.run, args=(system.relay().run(stop),), name="relay"
+        ),
+        threading.Thread(
+            target=asyncio.run,
+            args=(system.run_notifier(stop, _consumer_name()),),
+            name="notifier",
+        ),
+    ]
+    for worker in workers:
+        worker.start()
     try:
         _run_http(system, settings)
     finally:
         stop.set()
-        projector.join()
+        for worker in workers:
+            worker.join()
         system.close()
 
 
@@ -77,6 +94,29 @@ def api(settings: Settings) -> None:
 
 def project(settings: Settings) -> None:
     system = System.connect(settings)
+    try:
+        system.projector().run(_stop_on_signal())
+    finally:
+        system.close()
+
+
+def relay(settings: Settings) -> None:
+    system = System.connect(settings)
+    try:
+        asyncio.run(system.relay().run(_stop_on_signal()))
+    finally:
+        system.close()
+
+
+def notify(settings: Settings) -> None:
+    system = System.connect(settings)
+    try:
+        asyncio.run(system.run_notifier(_stop_on_signal(), _consumer_name()))
+    finally:
+        system.close()
+
+
+def _stop_on_signal() -> threading.Event:
     stop = threading.Event()
 
     def request_stop(_signal: int, _frame: FrameType | None) -> None:
@@ -84,10 +124,12 @@ def project(settings: Settings) -> None:
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
-    try:
-        system.projector().run(stop)
-    finally:
-        system.close()
+    return stop
+
+
+def _consumer_name() -> str:
+    """Unique within the consumer group: one name per running process."""
+    return f"{socket.gethostname()}-{os.getpid()}"
 
 
 def migrate_schema(settings: Settings) -> None:
@@ -98,6 +140,8 @@ _COMMANDS = {
     "serve": serve,
     "api": api,
     "project": project,
+    "relay": relay,
+    "notify": notify,
     "migrate": migrate_schema,
 }
 
@@ -129,15 +173,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     helps = {
-        "serve": "run the API and the projector together (creates the schema)",
+        "serve": "run every part in one process (creates the schema first)",
         "api": "run the HTTP API alone",
         "project": "run the projector alone: it keeps the read table up to date",
+        "relay": "run the relay alone: it publishes events to the broker",
+        "notify": "run the notification consumer alone",
         "migrate": "create the schema, once, before workers start",
     }
     for name, help_text in helps.items():
         command = commands.add_parser(name, help=help_text, description=help_text)
         for option, (variable, option_help) in _OPTIONS.items():
-            if name in ("project", "migrate") and option in ("host", "port"):
+            if name not in ("serve", "api") and option in ("host", "port"):
                 continue
             command.add_argument(
                 "--" + option.replace("_", "-"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from litestar import Litestar
 from psycopg_pool import AsyncConnectionPool
 
 from application.accounts import Accounts
+from application.notifications import Notifier
 from application.service import AccountService, TaskService
 from application.tasks import TaskPool
 from infrastructure.cache import (
@@ -22,13 +24,16 @@ from infrastructure.cache import (
 )
 from infrastructure.database import Database, locate_database
 from infrastructure.embedded_redis import start_embedded_redis
+from infrastructure.notifications import PostgresNotificationLedger, RecordingMailer
 from infrastructure.offload import ThreadOffload
 from infrastructure.passwords import Argon2Hasher
 from infrastructure.progress import ProjectionWatcher
 from infrastructure.projector import Projector
 from infrastructure.read_model import PostgresTaskReadModel
+from infrastructure.relay import Relay, broker_for
 from infrastructure.secrets import signing_secret
 from infrastructure.settings import Settings
+from interfaces.consumers.notifier import NotificationConsumer
 from interfaces.http.app import create_app
 from interfaces.http.security import TokenService
 
@@ -73,6 +78,41 @@ class System:
                 sync_client(self.redis_url, self.settings.redis_timeout_seconds)
             ),
         )
+
+    def relay(self) -> Relay:
+        return Relay(
+            self.database.conninfo,
+            self.pool,
+            broker_for(self.redis_url),
+            batch_size=self.settings.relay_batch_size,
+        )
+
+    async def run_notifier(self, stop: threading.Event, consumer_name: str) -> None:
+        """Consume the event stream until `stop`; call within its own event loop."""
+        pool: AsyncConnectionPool = AsyncConnectionPool(
+            self.database.conninfo,
+            min_size=1,
+            max_size=4,
+            kwargs={"autocommit": True},
+            timeout=self.settings.database_timeout_seconds,
+            open=False,
+        )
+        await pool.open()
+        try:
+            notifier = Notifier(
+                RecordingMailer(self.settings.sent_notifications),
+                PostgresNotificationLedger(pool),
+            )
+            consumer = NotificationConsumer(
+                broker_for(self.redis_url),
+                notifier,
+                consumer_name=consumer_name,
+                max_attempts=self.settings.notifier_max_attempts,
+                reclaim_seconds=self.settings.notifier_reclaim_seconds,
+            )
+            await consumer.run(stop)
+        finally:
+            await pool.close()
 
     def http_app(self) -> Litestar:
         settings = self.settings
