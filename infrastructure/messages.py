@@ -112,7 +112,9 @@ class PlainJson(MessageFormat):
 
     @classmethod
     def parse(cls, data: bytes) -> tuple[bytes, dict[str, Any]]:
-        return data, {"content-type": "application/json"}
+        # Handed over undecoded: the consumer decodes it, so that a message
+        # that does not decode fails where it can be retried and dead-lettered.
+        return data, {"content-type": "application/octet-stream"}
 
 
 def envelope_schema() -> dict[str, Any]:
