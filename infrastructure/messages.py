@@ -117,6 +117,65 @@ class PlainJson(MessageFormat):
         return data, {"content-type": "application/octet-stream"}
 
 
-def envelope_schema() -> dict[str, Any]:
-    (schema,), components = msgspec.json.schema_components([TaskEventEnvelope])
-    return {**schema, "$defs": components} if components else schema
+def asyncapi_document() -> dict[str, Any]:
+    """The AsyncAPI 3 description of the stream, for downstream teams."""
+    (envelope,), schemas = msgspec.json.schema_components(
+        [TaskEventEnvelope], ref_template="#/components/schemas/{name}"
+    )
+    return {
+        "asyncapi": "3.0.0",
+        "info": {
+            "title": "taskpool task events",
+            "version": f"{ENVELOPE_VERSION}.0.0",
+            "description": (
+                "Every TaskCreated, TaskUpdated and TaskDeleted, in the order the "
+                "event store committed them, delivered at least once: drop repeats "
+                "by `event_id`. Each entry of the Redis stream has one field, "
+                "`__data__`, whose value is the envelope as JSON. Read it with a "
+                "consumer group (XREADGROUP) and acknowledge (XACK) what you have "
+                "handled. `envelope_version` changes only when a field changes "
+                "meaning or goes away; new fields may appear at any time."
+            ),
+        },
+        "defaultContentType": "application/json",
+        "channels": {
+            "taskEvents": {
+                "address": STREAM,
+                "description": "A Redis stream of task events.",
+                "messages": {"taskEvent": {"$ref": "#/components/messages/TaskEvent"}},
+            }
+        },
+        "operations": {
+            "receiveTaskEvents": {
+                "action": "receive",
+                "channel": {"$ref": "#/channels/taskEvents"},
+                "messages": [{"$ref": "#/channels/taskEvents/messages/taskEvent"}],
+            }
+        },
+        "components": {
+            "messages": {
+                "TaskEvent": {
+                    "name": "TaskEvent",
+                    "contentType": "application/json",
+                    "payload": envelope,
+                    "examples": [
+                        {
+                            "name": "TaskUpdated",
+                            "payload": {
+                                "envelope_version": ENVELOPE_VERSION,
+                                "event_id": "6f1c2f0e-3b7e-5d0a-9a47-2f4b8c1d9e10",
+                                "type": "TaskUpdated",
+                                "task_id": "0b7e6e1c-52f4-4a3a-9d0e-6f1f8f3c2a10",
+                                "task_version": 2,
+                                "position": 42,
+                                "occurred_at": "2026-01-31T09:30:00.000000Z",
+                                "actor": "94e58ee7-b873-5a55-b58d-97fde0447081",
+                                "data": {"status": "COMPLETED"},
+                            },
+                        }
+                    ],
+                }
+            },
+            "schemas": schemas,
+        },
+    }

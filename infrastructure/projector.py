@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any, cast
 
 import psycopg
@@ -25,6 +23,7 @@ from psycopg import sql
 from application.tasks import TaskPool
 from domain.tasks import Task
 from infrastructure.cache import GenerationPublisher
+from infrastructure.heartbeat import Heartbeat
 from infrastructure.schema import PROGRESS_CHANNEL, READ_TABLE, TRACKING_TABLE
 
 logger = logging.getLogger(__name__)
@@ -44,7 +43,7 @@ class Projector:
         name: str = READ_TABLE,
         table: str = READ_TABLE,
         batch_size: int = 500,
-        heartbeat: Path | None = None,
+        heartbeat: Heartbeat | None = None,
         generation: GenerationPublisher | None = None,
     ) -> None:
         self._conninfo = conninfo
@@ -53,9 +52,8 @@ class Projector:
         self._name = name
         self._table = sql.Identifier(table)
         self._batch_size = batch_size
-        self._heartbeat = heartbeat
+        self._heartbeat = heartbeat or Heartbeat(None)
         self._generation = generation
-        self._last_beat = 0.0
         self.position = 0
 
     def run(self, stop: threading.Event) -> None:
@@ -100,19 +98,13 @@ class Projector:
             self.position = self._load_position(conn)
             logger.info("projector started", extra={"position": self.position})
             while not stop.is_set():
-                self._beat()
+                self._heartbeat.beat()
                 if self._generation is not None:
                     self._generation.retry()
                 if self._apply_next_batch(conn):
                     continue
                 for _ in listener.notifies(timeout=_IDLE_WAKE_SECONDS, stop_after=1):
                     pass
-
-    def _beat(self) -> None:
-        now = time.monotonic()
-        if self._heartbeat is not None and now - self._last_beat >= 1:
-            self._heartbeat.touch()
-            self._last_beat = now
 
     def _apply_next_batch(self, conn: psycopg.Connection[Any]) -> int:
         notifications = self._recorder.select_notifications(

@@ -24,6 +24,7 @@ from psycopg import sql
 from redis.exceptions import ResponseError
 
 from application.tasks import TaskPool
+from infrastructure.heartbeat import Heartbeat
 from infrastructure.messages import (
     NOTIFIER_GROUP,
     STREAM,
@@ -71,12 +72,14 @@ class Relay:
         broker: RedisBroker,
         *,
         batch_size: int = 500,
+        heartbeat: Heartbeat | None = None,
     ) -> None:
         self._conninfo = conninfo
         self._recorder = cast(PostgresApplicationRecorder, pool.recorder)
         self._mapper = pool.mapper
         self._broker = broker
         self._batch_size = batch_size
+        self._heartbeat = heartbeat or Heartbeat(None)
         self.position = 0
 
     async def run(self, stop: threading.Event) -> None:
@@ -113,6 +116,7 @@ class Relay:
             await ensure_group(client, NOTIFIER_GROUP)
             logger.info("relay started", extra={"position": self.position})
             while not stop.is_set():
+                self._heartbeat.beat()
                 if await self._relay_next_batch(conn, client):
                     continue
                 async for _ in conn.notifies(timeout=_IDLE_WAKE_SECONDS, stop_after=1):

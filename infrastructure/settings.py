@@ -72,9 +72,9 @@ class Settings:
     # NOTIFICATIONS_FILE: where the recording mailer writes what it would send;
     # unset, notifications.jsonl in TASKPOOL_DATA_DIR.
     notifications_file: Path | None = None
-    # PROJECTOR_HEARTBEAT_FILE: touched every second while the projector runs,
-    # for health checks that cannot ask it over the network.
-    projector_heartbeat_file: Path | None = None
+    # HEARTBEAT_FILE: touched every second while a worker (projector, relay,
+    # notifier) runs, for health checks that cannot ask it over the network.
+    heartbeat_file: Path | None = None
     # LOG_LEVEL: DEBUG, INFO, WARNING or ERROR.
     log_level: str = "INFO"
 
@@ -127,9 +127,7 @@ class Settings:
                 "NOTIFIER_RECLAIM_SECONDS", cls.notifier_reclaim_seconds, low=0.01
             ),
             notifications_file=_optional_path(reader.text("NOTIFICATIONS_FILE")),
-            projector_heartbeat_file=_optional_path(
-                reader.text("PROJECTOR_HEARTBEAT_FILE")
-            ),
+            heartbeat_file=_optional_path(reader.text("HEARTBEAT_FILE")),
             log_level=reader.choice(
                 "LOG_LEVEL", cls.log_level, ("DEBUG", "INFO", "WARNING", "ERROR")
             ),

@@ -24,6 +24,7 @@ from infrastructure.cache import (
 )
 from infrastructure.database import Database, locate_database
 from infrastructure.embedded_redis import start_embedded_redis
+from infrastructure.heartbeat import Heartbeat
 from infrastructure.notifications import PostgresNotificationLedger, RecordingMailer
 from infrastructure.offload import ThreadOffload
 from infrastructure.passwords import Argon2Hasher
@@ -73,7 +74,7 @@ class System:
             self.database.conninfo,
             self.pool,
             batch_size=self.settings.projection_batch_size,
-            heartbeat=self.settings.projector_heartbeat_file,
+            heartbeat=Heartbeat(self.settings.heartbeat_file),
             generation=GenerationPublisher(
                 sync_client(self.redis_url, self.settings.redis_timeout_seconds)
             ),
@@ -85,6 +86,7 @@ class System:
             self.pool,
             broker_for(self.redis_url),
             batch_size=self.settings.relay_batch_size,
+            heartbeat=Heartbeat(self.settings.heartbeat_file),
         )
 
     async def run_notifier(self, stop: threading.Event, consumer_name: str) -> None:
@@ -109,6 +111,7 @@ class System:
                 consumer_name=consumer_name,
                 max_attempts=self.settings.notifier_max_attempts,
                 reclaim_seconds=self.settings.notifier_reclaim_seconds,
+                heartbeat=Heartbeat(self.settings.heartbeat_file),
             )
             await consumer.run(stop)
         finally:

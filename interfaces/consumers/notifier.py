@@ -16,6 +16,7 @@ import threading
 from faststream.redis import RedisBroker, RedisStreamMessage, StreamSub
 
 from application.notifications import Notification, Notifier
+from infrastructure.heartbeat import Heartbeat
 from infrastructure.messages import DEAD_LETTERS, NOTIFIER_GROUP, STREAM, decode
 from infrastructure.relay import ensure_group
 
@@ -31,10 +32,12 @@ class NotificationConsumer:
         consumer_name: str,
         max_attempts: int,
         reclaim_seconds: float,
+        heartbeat: Heartbeat | None = None,
     ) -> None:
         self._broker = broker
         self._notifier = notifier
         self._max_attempts = max_attempts
+        self._heartbeat = heartbeat or Heartbeat(None)
         reclaim_ms = int(reclaim_seconds * 1000)
         new = StreamSub(STREAM, group=NOTIFIER_GROUP, consumer=consumer_name)
         stale = StreamSub(
@@ -53,6 +56,7 @@ class NotificationConsumer:
         logger.info("notifier started")
         try:
             while not stop.is_set():
+                self._heartbeat.beat()
                 await asyncio.sleep(0.2)
         finally:
             await self._broker.stop()

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
+from typing import Any
 
-from litestar import Litestar
+from litestar import Litestar, get
+from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
 from openapi_ui_bundles import swagger_ui
 
 from application.service import AccountService, TaskService
+from infrastructure.messages import asyncapi_document
 from interfaces.http.auth import auth_router
 from interfaces.http.openapi import COMPONENTS
 from interfaces.http.problems import EXCEPTION_HANDLERS
@@ -52,6 +55,21 @@ def _openapi() -> OpenAPIConfig:
     )
 
 
+def _event_stream_document() -> HTTPRouteHandler:
+    document = asyncapi_document()
+
+    @get(
+        "/asyncapi.json",
+        summary="The event stream's AsyncAPI document",
+        tags=["events"],
+    )
+    async def event_stream_document() -> dict[str, Any]:
+        """How to follow task events on the broker: channel and envelope."""
+        return dict(document)
+
+    return event_stream_document
+
+
 def create_app(
     tasks: TaskService,
     accounts: AccountService,
@@ -65,6 +83,7 @@ def create_app(
         route_handlers=[
             auth_router(accounts, tokens),
             task_router(tasks, tokens),
+            _event_stream_document(),
             assets,
         ],
         exception_handlers=EXCEPTION_HANDLERS,

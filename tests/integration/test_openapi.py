@@ -16,6 +16,7 @@ EXPECTED_STATUSES = {
     ("/tasks/{task_id}", "get"): {"200", "400", "401", "404", "503"},
     ("/tasks/{task_id}", "patch"): {"200", "400", "401", "404", "409", "413", "503"},
     ("/tasks/{task_id}", "delete"): {"204", "400", "401", "404", "409", "503"},
+    ("/asyncapi.json", "get"): {"200"},
 }
 
 
@@ -63,3 +64,24 @@ def test_the_docs_page_loads_every_asset_from_the_service_itself(
     for asset in assets:
         assert asset.startswith("/docs/assets/"), asset
         assert client.get(asset).status_code == 200, asset
+
+
+def test_the_event_stream_is_described_by_an_asyncapi_document(
+    client: TestClient,
+) -> None:
+    document = client.get("/asyncapi.json").json()
+
+    assert document["asyncapi"].startswith("3.")
+    assert document["channels"]["taskEvents"]["address"] == "taskpool.task-events"
+    envelope = document["components"]["schemas"]["TaskEventEnvelope"]
+    assert set(envelope["required"]) == {
+        "envelope_version",
+        "event_id",
+        "type",
+        "task_id",
+        "task_version",
+        "position",
+        "occurred_at",
+        "actor",
+        "data",
+    }

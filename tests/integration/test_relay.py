@@ -1,9 +1,12 @@
 """The relay against real PostgreSQL and Redis: every event, in order, once."""
 
 import asyncio
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from uuid import UUID
 
 import msgspec
@@ -18,6 +21,7 @@ from interfaces.composition import System
 pytestmark = pytest.mark.integration
 
 ACTOR = UUID(int=5)
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "follow_events.py"
 
 
 @contextmanager
@@ -108,3 +112,27 @@ def test_a_restarted_relay_publishes_only_what_is_new(
         wait_for(relay, second.position or 0)
 
     assert [e["data"]["title"] for e in published(clean_redis)] == ["One", "Two"]  # type: ignore[index]
+
+
+def test_the_example_consumer_follows_the_stream(
+    system: System, clean_redis: str
+) -> None:
+    pool = system.pool
+    task = pool.create_task(
+        title="Follow me", description=None, status=Status.PENDING, actor=ACTOR
+    ).result
+    last = pool.delete_task(task.id, actor=ACTOR).position or 0
+    with running_relay(system, clean_redis) as relay:
+        wait_for(relay, last)
+
+    followed = subprocess.run(
+        [sys.executable, str(EXAMPLE), clean_redis, "--count", "2"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+
+    lines = followed.stdout.splitlines()
+    assert [line.split()[1] for line in lines] == ["TaskCreated", "TaskDeleted"]
+    assert str(task.id) in lines[0]

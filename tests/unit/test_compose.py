@@ -45,7 +45,15 @@ def test_the_compose_file_is_valid_and_runs_every_part() -> None:
     services = compose("config", "--services", jwt_secret="s" * 40)
 
     assert checked.returncode == 0, checked.stderr
-    assert set(services.stdout.split()) == {"postgres", "migrate", "api", "projector"}
+    assert set(services.stdout.split()) == {
+        "postgres",
+        "redis",
+        "migrate",
+        "api",
+        "projector",
+        "relay",
+        "notifier",
+    }
 
 
 def test_the_compose_file_refuses_to_run_without_a_signing_secret() -> None:
