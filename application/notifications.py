@@ -31,12 +31,17 @@ class NotificationLedger(Protocol):
         """
         ...
 
+    async def release(self, notification: Notification) -> None:
+        """Forget a claim whose send failed, so that a retry may send it."""
+        ...
+
 
 class Notifier:
     """Sends one notification per created task, even when events repeat.
 
     The claim is committed before the mail goes out, so a crash between the two
-    loses that one notification rather than ever sending it twice.
+    loses that one notification rather than ever sending it twice. A send that
+    fails releases its claim, so that the retry can send it.
     """
 
     def __init__(self, mailer: Mailer, ledger: NotificationLedger) -> None:
@@ -46,5 +51,9 @@ class Notifier:
     async def task_created(self, notification: Notification) -> bool:
         if not await self._ledger.claim(notification):
             return False
-        await self._mailer.send(notification)
+        try:
+            await self._mailer.send(notification)
+        except BaseException:
+            await self._ledger.release(notification)
+            raise
         return True

@@ -112,7 +112,13 @@ class CachedTaskReadModel:
             return await self._read_model.find(query)
         generation, cached = found
         if cached is not None:
-            return _decoder.decode(cached)
+            try:
+                return _decoder.decode(cached)
+            except msgspec.DecodeError:
+                # Written by another version of the service, say: a miss.
+                logger.warning(
+                    "undecodable cached page", extra={"key_generation": generation}
+                )
         page = await self._read_model.find(query)
         key = f"{PAGE_PREFIX}{generation}{_suffix(query)}"
         await self._call(self._client.set(key, _encoder.encode(page), ex=self._ttl))

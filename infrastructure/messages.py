@@ -84,6 +84,15 @@ def decode(body: bytes) -> TaskEventEnvelope:
     return msgspec.json.decode(body, type=TaskEventEnvelope)
 
 
+class _Kind(msgspec.Struct):
+    type: str
+
+
+def event_type(body: bytes) -> str:
+    """The envelope's type, read leniently: unknown types are not errors."""
+    return msgspec.json.decode(body, type=_Kind).type
+
+
 class PlainJson(MessageFormat):
     """FastStream message format that puts the body on the wire as it is."""
 

@@ -26,6 +26,13 @@ class PostgresNotificationLedger:
             )
             return bool(cursor.rowcount == 1)
 
+    async def release(self, notification: Notification) -> None:
+        async with self._pool.connection() as conn:
+            await conn.execute(
+                "DELETE FROM notifications_sent WHERE event_id = %s",
+                (notification.event_id,),
+            )
+
 
 class RecordingMailer:
     """Writes each notification it would send as a JSON line, durably.

@@ -135,6 +135,9 @@ class Relay:
             return 0
         envelopes = self._envelopes(notifications)
         if envelopes:
+            # The group must exist before its stream does; a Redis that
+            # restarted without its data has neither.
+            await ensure_group(client, NOTIFIER_GROUP)
             # One transaction: the batch enters the stream whole, in order.
             async with client.pipeline(transaction=True) as pipe:
                 for envelope in envelopes:

@@ -17,7 +17,13 @@ from faststream.redis import RedisBroker, RedisStreamMessage, StreamSub
 
 from application.notifications import Notification, Notifier
 from infrastructure.heartbeat import Heartbeat
-from infrastructure.messages import DEAD_LETTERS, NOTIFIER_GROUP, STREAM, decode
+from infrastructure.messages import (
+    DEAD_LETTERS,
+    NOTIFIER_GROUP,
+    STREAM,
+    decode,
+    event_type,
+)
 from infrastructure.relay import ensure_group
 
 logger = logging.getLogger(__name__)
@@ -46,24 +52,48 @@ class NotificationConsumer:
             consumer=consumer_name,
             min_idle_time=reclaim_ms,
         )
-        broker.subscriber(stream=new)(self.handle)
-        broker.subscriber(stream=stale)(self.handle)
+        self._subscribers = [
+            broker.subscriber(stream=new),
+            broker.subscriber(stream=stale),
+        ]
+        for subscriber in self._subscribers:
+            subscriber(self.handle)
 
     async def run(self, stop: threading.Event) -> None:
-        client = await self._broker.connect()
-        await ensure_group(client, NOTIFIER_GROUP)
-        await self._broker.start()
-        logger.info("notifier started")
+        await self._start()
         try:
             while not stop.is_set():
-                self._heartbeat.beat()
+                if all(subscriber.running for subscriber in self._subscribers):
+                    self._heartbeat.beat()
+                else:
+                    await self._restart()
                 await asyncio.sleep(0.2)
         finally:
             await self._broker.stop()
             logger.info("notifier stopped")
 
+    async def _start(self) -> None:
+        client = await self._broker.connect()
+        await ensure_group(client, NOTIFIER_GROUP)
+        await self._broker.start()
+        logger.info("notifier started")
+
+    async def _restart(self) -> None:
+        # FastStream stops a subscriber for good when its group is gone, as
+        # after a Redis restart that lost its data: make the group again.
+        logger.error("notifier subscribers stopped; restarting them")
+        await self._broker.stop()
+        try:
+            await self._start()
+        except Exception:
+            logger.warning("notifier could not restart; retrying", exc_info=True)
+            await asyncio.sleep(1)
+
     async def handle(self, message: RedisStreamMessage) -> None:
         try:
+            if event_type(message.body) != "TaskCreated":
+                # Other events, and types added later, need no notification.
+                return
             envelope = decode(message.body)
             if envelope.type == "TaskCreated":
                 await self._notifier.task_created(

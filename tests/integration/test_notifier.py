@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from uuid import UUID
 
 import pytest
@@ -156,3 +157,54 @@ def _all_acknowledged(redis_url: str) -> bool:
         return group["last-delivered-id"] == last and group["pending"] == 0
     finally:
         client.close()
+
+
+def test_the_notifier_recovers_when_the_broker_loses_its_data(
+    quick: System, clean_redis: str
+) -> None:
+    client = redis.Redis.from_url(clean_redis)
+    with running_relay(quick, clean_redis), running_notifier(quick):
+        create_tasks(quick, ["Before the loss"])
+        eventually(lambda: sent_titles(quick) == ["Before the loss"])
+        # As when Redis restarts without its data: stream and group are gone.
+        client.delete(STREAM)
+        create_tasks(quick, ["After the loss"])
+        eventually(
+            lambda: sorted(sent_titles(quick)) == ["After the loss", "Before the loss"]
+        )
+    client.close()
+
+
+def test_a_failed_send_is_retried_and_then_dead_lettered(
+    quick: System, clean_redis: str, tmp_path: Path
+) -> None:
+    unwritable = tmp_path / "a-directory"
+    unwritable.mkdir()
+    quick.settings = dataclasses.replace(quick.settings, notifications_file=unwritable)
+    client = redis.Redis.from_url(clean_redis)
+
+    with running_relay(quick, clean_redis), running_notifier(quick):
+        create_tasks(quick, ["Undeliverable"])
+        eventually(
+            lambda: client.exists(DEAD_LETTERS) and client.xlen(DEAD_LETTERS) == 1
+        )
+
+    (_, dead), *_ = client.xrange(DEAD_LETTERS)
+    client.close()
+    assert b"IsADirectoryError" in dead[b"reason"]
+
+
+def test_an_event_of_a_type_it_does_not_know_is_skipped(
+    quick: System, clean_redis: str
+) -> None:
+    client = redis.Redis.from_url(clean_redis)
+    client.xgroup_create(STREAM, NOTIFIER_GROUP, id="0", mkstream=True)
+    client.xadd(
+        STREAM, {"__data__": b'{"type": "TaskArchived", "envelope_version": 2}'}
+    )
+
+    with running_notifier(quick):
+        eventually(lambda: _all_acknowledged(clean_redis))
+
+    assert not client.exists(DEAD_LETTERS)
+    client.close()
