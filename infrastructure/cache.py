@@ -93,6 +93,7 @@ class CachedTaskReadModel:
         self._timeout = timeout_seconds
         self._breaker = _Breaker()
         self._lookup = client.register_script(_LOOKUP)
+        self._advance = client.register_script(_ADVANCE)
 
     async def get(self, task_id: UUID) -> TaskView | None:
         return await self._read_model.get(task_id)
@@ -123,6 +124,19 @@ class CachedTaskReadModel:
         key = f"{PAGE_PREFIX}{generation}{_suffix(query)}"
         await self._call(self._client.set(key, _encoder.encode(page), ex=self._ttl))
         return page
+
+    async def wait_until(self, position: int) -> bool:
+        """Wait for the read model to reach `position`, then file pages past it.
+
+        The writer moves the generation itself, so a reader in another API
+        process, which may not have heard of the write yet, still misses every
+        page cached before it, even if the projector died before setting the
+        generation.
+        """
+        reached = await self._watcher.wait_until(position)
+        if reached and self._breaker.closed:
+            await self._call(self._advance(keys=[GENERATION_KEY], args=[position]))
+        return reached
 
     async def _call(self, call: Awaitable[T]) -> T | None:
         try:

@@ -96,6 +96,10 @@ class Projector:
                 sql.SQL("LISTEN {}").format(sql.Identifier(self._recorder.channel_name))
             )
             self.position = self._load_position(conn)
+            if self._generation is not None:
+                # A projector that died before setting the generation left it
+                # behind the table.
+                self._generation.publish(self.position)
             logger.info("projector started", extra={"position": self.position})
             while not stop.is_set():
                 self._heartbeat.beat()
@@ -131,14 +135,17 @@ class Projector:
         # whoever learns of the commit also misses every page cached before it.
         if self._generation is not None:
             self._generation.publish(last)
+        self._announce(conn, last)
+        return len(notifications)
+
+    def _announce(self, conn: psycopg.Connection[Any], position: int) -> None:
         with conn.transaction():
             conn.execute(
                 sql.SQL("SELECT pg_notify({}, %s)").format(
                     sql.Literal(PROGRESS_CHANNEL)
                 ),
-                (f"{self._name}:{last}",),
+                (f"{self._name}:{position}",),
             )
-        return len(notifications)
 
     def _apply(
         self, cursor: psycopg.Cursor[Any], notifications: Sequence[Notification]

@@ -141,7 +141,7 @@ class System:
         tasks = TaskService(
             self.pool,
             read_model,
-            watcher,
+            read_model,
             ThreadOffload(settings.command_threads),
         )
         # Hashing is CPU-bound: more threads than cores only queue in the OS.

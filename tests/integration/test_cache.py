@@ -14,6 +14,7 @@ from litestar.testing import TestClient
 
 from infrastructure.database import Database
 from infrastructure.embedded_redis import EmbeddedRedis, start_embedded_redis
+from infrastructure.projector import Projector
 from infrastructure.settings import Settings
 from interfaces.composition import System
 from tests.conftest import FAST_HASHER
@@ -184,3 +185,38 @@ def test_a_hung_redis_does_not_stop_reads_or_writes(
 
     assert created.status_code == 201
     assert all(r.json()[0]["title"] == "Still works" for r in listed)
+
+
+class CrashingProjector(Projector):
+    """Commits, but neither sets the cache generation nor announces the commit:
+    as if it died right after each commit. API processes then learn of the
+    commit only by polling, each at its own moment."""
+
+    def _announce(self, conn: object, position: int) -> None:
+        pass
+
+
+def test_a_write_through_one_api_process_is_seen_through_another(
+    system: System, clean_database: Database
+) -> None:
+    stop = threading.Event()
+    projector = CrashingProjector(clean_database.conninfo, system.pool)
+    thread = threading.Thread(target=projector.run, args=(stop,))
+    thread.start()
+    try:
+        with (
+            TestClient(system.http_app()) as first,
+            TestClient(system.http_app()) as second,
+        ):
+            auth = sign_up(first)
+            seen = []
+            for n in range(4):
+                second.get("/tasks", headers=auth)
+                task = create(first, auth, f"Task {n}")
+                listed = second.get("/tasks", headers=auth).json()
+                seen.append(listed[0]["id"] == task["id"])
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+
+    assert all(seen)
