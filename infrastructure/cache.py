@@ -35,8 +35,15 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-GENERATION_KEY = "taskpool:tasks:generation"
-PAGE_PREFIX = "taskpool:tasks:page:"
+
+def _generation_key(store: str) -> str:
+    return f"taskpool:{store}:tasks:generation"
+
+
+def _page_prefix(store: str) -> str:
+    return f"taskpool:{store}:tasks:page:"
+
+
 # After a failed Redis call, go straight to PostgreSQL for this long.
 _BYPASS_SECONDS = 1.0
 
@@ -83,9 +90,12 @@ class CachedTaskReadModel:
         client: redis.asyncio.Redis,
         watcher: ProjectionWatcher,
         *,
+        store: str,
         ttl_seconds: int,
         timeout_seconds: float,
     ) -> None:
+        self._generation_key = _generation_key(store)
+        self._page_prefix = _page_prefix(store)
         self._read_model = read_model
         self._client = client
         self._watcher = watcher
@@ -106,7 +116,8 @@ class CachedTaskReadModel:
         known = self._watcher.position
         found = await self._call(
             self._lookup(
-                keys=[GENERATION_KEY], args=[known, PAGE_PREFIX, _suffix(query)]
+                keys=[self._generation_key],
+                args=[known, self._page_prefix, _suffix(query)],
             )
         )
         if found is None:
@@ -121,7 +132,7 @@ class CachedTaskReadModel:
                     "undecodable cached page", extra={"key_generation": generation}
                 )
         page = await self._read_model.find(query)
-        key = f"{PAGE_PREFIX}{generation}{_suffix(query)}"
+        key = f"{self._page_prefix}{generation}{_suffix(query)}"
         await self._call(self._client.set(key, _encoder.encode(page), ex=self._ttl))
         return page
 
@@ -135,7 +146,9 @@ class CachedTaskReadModel:
         """
         reached = await self._watcher.wait_until(position)
         if reached and self._breaker.closed:
-            await self._call(self._advance(keys=[GENERATION_KEY], args=[position]))
+            await self._call(
+                self._advance(keys=[self._generation_key], args=[position])
+            )
         return reached
 
     async def _call(self, call: Awaitable[T]) -> T | None:
@@ -149,8 +162,9 @@ class CachedTaskReadModel:
 class GenerationPublisher:
     """Sets the cache generation from the projector, after each commit."""
 
-    def __init__(self, client: redis.Redis) -> None:
+    def __init__(self, client: redis.Redis, *, store: str) -> None:
         self._client = client
+        self._generation_key = _generation_key(store)
         self._advance = client.register_script(_ADVANCE)
         self._breaker = _Breaker()
         self._pending: int | None = None
@@ -164,7 +178,7 @@ class GenerationPublisher:
         if self._pending is None or not self._breaker.closed:
             return
         try:
-            self._advance(keys=[GENERATION_KEY], args=[self._pending])
+            self._advance(keys=[self._generation_key], args=[self._pending])
         except (redis.RedisError, OSError) as error:
             self._breaker.trip(error)
         else:

@@ -5,6 +5,7 @@ DDL at once race each other. `migrate` holds an advisory lock so that two
 migrations started together run one after the other.
 """
 
+import uuid
 from typing import LiteralString
 
 import psycopg
@@ -56,12 +57,35 @@ def tracking_table_statement() -> sql.Composed:
     ).format(sql.Identifier(TRACKING_TABLE))
 
 
+META_STATEMENT: LiteralString = (
+    "CREATE TABLE IF NOT EXISTS taskpool_meta ("
+    " key text PRIMARY KEY,"
+    " value text NOT NULL)"
+)
+
 NOTIFICATION_STATEMENTS: list[LiteralString] = [
     "CREATE TABLE IF NOT EXISTS notifications_sent ("
     " event_id uuid PRIMARY KEY,"
     " task_id uuid NOT NULL,"
     " claimed_at timestamptz NOT NULL DEFAULT now())",
 ]
+
+
+def store_id(database: Database) -> str:
+    """A random id of this event store, made once: it keeps apart the cache
+    entries of different stores that happen to share one Redis."""
+    with psycopg.connect(database.conninfo, autocommit=True) as conn:
+        conn.execute(
+            "INSERT INTO taskpool_meta (key, value) VALUES ('store_id', %s)"
+            " ON CONFLICT (key) DO NOTHING",
+            (uuid.uuid4().hex,),
+        )
+        row = conn.execute(
+            "SELECT value FROM taskpool_meta WHERE key = 'store_id'"
+        ).fetchone()
+    if row is None:
+        raise LookupError("the store id could not be read; run taskpool migrate")
+    return str(row[0])
 
 
 def migrate(database: Database, settings: Settings) -> None:
@@ -76,6 +100,7 @@ def migrate(database: Database, settings: Settings) -> None:
                 for statement in read_table_statements(READ_TABLE):
                     conn.execute(statement)
                 conn.execute(tracking_table_statement())
+                conn.execute(META_STATEMENT)
                 for notification_statement in NOTIFICATION_STATEMENTS:
                     conn.execute(notification_statement)
         finally:

@@ -32,6 +32,7 @@ from infrastructure.progress import ProjectionWatcher
 from infrastructure.projector import Projector
 from infrastructure.read_model import PostgresTaskReadModel
 from infrastructure.relay import Relay, broker_for
+from infrastructure.schema import store_id
 from infrastructure.secrets import signing_secret
 from infrastructure.settings import Settings
 from interfaces.consumers.notifier import NotificationConsumer
@@ -76,7 +77,8 @@ class System:
             batch_size=self.settings.projection_batch_size,
             heartbeat=Heartbeat(self.settings.heartbeat_file),
             generation=GenerationPublisher(
-                sync_client(self.redis_url, self.settings.redis_timeout_seconds)
+                sync_client(self.redis_url, self.settings.redis_timeout_seconds),
+                store=store_id(self.database),
             ),
         )
 
@@ -135,6 +137,7 @@ class System:
             PostgresTaskReadModel(read_pool),
             redis_client,
             watcher,
+            store=store_id(self.database),
             ttl_seconds=settings.cache_ttl_seconds,
             timeout_seconds=settings.redis_timeout_seconds,
         )

@@ -34,7 +34,7 @@ def create(client: TestClient, auth: Headers, title: str, **fields: Any) -> Any:
 def page_keys(redis_url: str) -> list[bytes]:
     client = redis.Redis.from_url(redis_url)
     try:
-        return list(client.scan_iter("taskpool:tasks:page:*"))
+        return list(client.scan_iter("taskpool:*:tasks:page:*"))
     finally:
         client.close()
 
