@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from uuid import UUID
 
@@ -29,6 +29,7 @@ from tests.e2e.conftest import (
     start,
     wait_until_serving,
 )
+from tests.integration.helpers import eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -81,14 +82,6 @@ def first_occurrences(envelopes: list[TaskEventEnvelope]) -> list[UUID]:
     for envelope in envelopes:
         seen.setdefault(envelope.event_id, None)
     return list(seen)
-
-
-def eventually(check: Callable[[], bool], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not check():
-        if time.monotonic() > deadline:
-            pytest.fail("the condition did not hold in time")
-        time.sleep(0.1)
 
 
 def claimed_events(database: Database) -> list[UUID]:

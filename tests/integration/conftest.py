@@ -1,4 +1,5 @@
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from litestar.testing import TestClient
@@ -24,6 +25,13 @@ def sign_up(client: TestClient, username: str = "ada") -> dict[str, str]:
     )
     assert login.status_code == 200, login.text
     return {"Authorization": f"Bearer {login.json()['access_token']}"}
+
+
+def create(client: TestClient, auth: dict[str, str], title: str, **fields: Any) -> Any:
+    """Create a task over HTTP and return it, failing the test if that fails."""
+    response = client.post("/tasks/", json={"title": title, **fields}, headers=auth)
+    assert response.status_code == 201, response.text
+    return response.json()
 
 
 @pytest.fixture

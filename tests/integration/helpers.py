@@ -1,8 +1,11 @@
-"""Small readers of the database, for assertions."""
+"""Small readers of the database, and waiting, for assertions."""
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 import psycopg
+import pytest
 from psycopg import sql
 
 from infrastructure.database import Database
@@ -32,3 +35,12 @@ def create_read_table(database: Database, table: str) -> None:
     with psycopg.connect(database.conninfo) as conn:
         for statement in read_table_statements(table):
             conn.execute(statement)
+
+
+def eventually(check: Callable[[], bool], seconds: float = 30) -> None:
+    """Wait until `check()` holds; fail the test if it does not in time."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            pytest.fail("the condition did not hold in time")
+        time.sleep(0.05)

@@ -5,7 +5,6 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import psycopg
 import pytest
@@ -18,17 +17,11 @@ from infrastructure.projector import Projector
 from infrastructure.settings import Settings
 from interfaces.composition import System
 from tests.conftest import FAST_HASHER
-from tests.integration.conftest import sign_up
+from tests.integration.conftest import create, sign_up
 
 pytestmark = pytest.mark.integration
 
 Headers = dict[str, str]
-
-
-def create(client: TestClient, auth: Headers, title: str, **fields: Any) -> Any:
-    response = client.post("/tasks/", json={"title": title, **fields}, headers=auth)
-    assert response.status_code == 201, response.text
-    return response.json()
 
 
 def page_keys(redis_url: str) -> list[bytes]:

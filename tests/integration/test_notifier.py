@@ -4,7 +4,7 @@ import asyncio
 import dataclasses
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from uuid import UUID
@@ -16,6 +16,7 @@ from domain.tasks import Status
 from infrastructure.messages import DEAD_LETTERS, NOTIFIER_GROUP, STREAM
 from infrastructure.notifications import read_sent
 from interfaces.composition import System
+from tests.integration.helpers import eventually
 from tests.integration.test_relay import running_relay, wait_for
 
 pytestmark = pytest.mark.integration
@@ -44,14 +45,6 @@ def running_notifier(system: System, name: str = "test-consumer") -> Iterator[No
     finally:
         stop.set()
         thread.join(timeout=30)
-
-
-def eventually(check: Callable[[], bool], seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while not check():
-        if time.monotonic() > deadline:
-            pytest.fail("the condition did not hold in time")
-        time.sleep(0.05)
 
 
 def create_tasks(system: System, titles: list[str]) -> int:

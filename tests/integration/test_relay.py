@@ -111,7 +111,9 @@ def test_a_restarted_relay_publishes_only_what_is_new(
     with running_relay(system, clean_redis) as relay:
         wait_for(relay, second.position or 0)
 
-    assert [e["data"]["title"] for e in published(clean_redis)] == ["One", "Two"]  # type: ignore[index]
+    events = published(clean_redis)
+    titles = [event["data"]["title"] for event in events]  # type: ignore[index]
+    assert titles == ["One", "Two"]
 
 
 def test_the_example_consumer_follows_the_stream(

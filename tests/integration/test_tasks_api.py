@@ -8,17 +8,11 @@ from uuid import uuid4
 import pytest
 from litestar.testing import TestClient
 
-from tests.integration.conftest import sign_up
+from tests.integration.conftest import create, sign_up
 
 pytestmark = pytest.mark.integration
 
 Headers = dict[str, str]
-
-
-def create(client: TestClient, auth: Headers, title: str, **fields: Any) -> Any:
-    response = client.post("/tasks/", json={"title": title, **fields}, headers=auth)
-    assert response.status_code == 201, response.text
-    return response.json()
 
 
 def test_a_created_task_is_returned_with_its_location(
