@@ -30,6 +30,17 @@ class InvalidCredentials(ApplicationError):
         super().__init__("wrong username or password")
 
 
+class VersionMismatch(ApplicationError):
+    """The task is no longer at the version the client last saw."""
+
+    def __init__(self, task_id: UUID, version: int) -> None:
+        super().__init__(
+            f"task {task_id} is now at version {version}; fetch it again and "
+            "reapply your change"
+        )
+        self.version = version
+
+
 class ServiceUnavailable(ApplicationError):
     """A store the service depends on cannot be reached; retrying later may work.
 

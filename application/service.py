@@ -6,13 +6,22 @@ write in every read that follows.
 """
 
 import logging
+from collections.abc import Collection
+from datetime import datetime
 from uuid import UUID
 
 from application.accounts import Accounts
 from application.errors import TaskNotFound
 from application.ports import Offload, ProjectionProgress, TaskReadModel
 from application.tasks import TaskPool, Written
-from application.views import TaskPage, TaskQuery, TaskView, UserView, view_of_task
+from application.views import (
+    HistoryPage,
+    TaskPage,
+    TaskQuery,
+    TaskView,
+    UserView,
+    view_of_task,
+)
 from domain.tasks import Status
 
 logger = logging.getLogger(__name__)
@@ -56,6 +65,7 @@ class TaskService:
         description: str | None,
         clear_description: bool,
         status: Status | None,
+        expected_versions: Collection[int] | None = None,
     ) -> TaskView:
         written = await self._offload(
             lambda: self._pool.update_task(
@@ -65,14 +75,23 @@ class TaskService:
                 description=description,
                 clear_description=clear_description,
                 status=status,
+                expected_versions=expected_versions,
             )
         )
         await self._wait_for(written)
         return view_of_task(written.result)
 
-    async def delete(self, task_id: UUID, *, actor: UUID) -> None:
+    async def delete(
+        self,
+        task_id: UUID,
+        *,
+        actor: UUID,
+        expected_versions: Collection[int] | None = None,
+    ) -> None:
         written = await self._offload(
-            lambda: self._pool.delete_task(task_id, actor=actor)
+            lambda: self._pool.delete_task(
+                task_id, actor=actor, expected_versions=expected_versions
+            )
         )
         await self._wait_for(written)
 
@@ -81,6 +100,22 @@ class TaskService:
         if task is None:
             raise TaskNotFound(task_id)
         return task
+
+    async def get_as_of(
+        self,
+        task_id: UUID,
+        *,
+        version: int | None = None,
+        as_of: datetime | None = None,
+    ) -> TaskView:
+        task = await self._offload(
+            lambda: self._pool.task_at(task_id, version=version, as_of=as_of)
+        )
+        return view_of_task(task)
+
+    async def history(self, task_id: UUID, *, skip: int, limit: int) -> HistoryPage:
+        entries = await self._offload(lambda: self._pool.history(task_id))
+        return HistoryPage(entries=entries[skip : skip + limit], total=len(entries))
 
     async def find(self, query: TaskQuery) -> TaskPage:
         return await self._read_model.find(query)

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Generic, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError
 
-from application.errors import TaskNotFound, TitleTaken, WriteConflict
+from application.errors import (
+    TaskNotFound,
+    TitleTaken,
+    VersionMismatch,
+    WriteConflict,
+)
+from application.views import FieldChange, HistoryEntry
 from domain.tasks import Status, Task, TitleReservation
 
 T = TypeVar("T")
@@ -66,9 +73,12 @@ class TaskPool(Application[UUID]):
         description: str | None = None,
         clear_description: bool = False,
         status: Status | None = None,
+        expected_versions: Collection[int] | None = None,
     ) -> Written[Task]:
+        """Change a task; with `expected_versions`, only if it is at one of them."""
+
         def attempt() -> Written[Task]:
-            task = self._live_task(task_id)
+            task = self._live_task(task_id, expected_versions)
             old_title, old_key = task.title, task.title_key
             if not task.update(
                 actor=actor,
@@ -87,9 +97,15 @@ class TaskPool(Application[UUID]):
 
         return _retrying(attempt)
 
-    def delete_task(self, task_id: UUID, *, actor: UUID) -> Written[None]:
+    def delete_task(
+        self,
+        task_id: UUID,
+        *,
+        actor: UUID,
+        expected_versions: Collection[int] | None = None,
+    ) -> Written[None]:
         def attempt() -> Written[None]:
-            task = self._live_task(task_id)
+            task = self._live_task(task_id, expected_versions)
             task.delete(actor=actor)
             reservation = self._reservation(task.title)
             reservation.release()
@@ -97,10 +113,71 @@ class TaskPool(Application[UUID]):
 
         return _retrying(attempt)
 
-    def _live_task(self, task_id: UUID) -> Task:
+    def task_at(
+        self,
+        task_id: UUID,
+        *,
+        version: int | None = None,
+        as_of: datetime | None = None,
+    ) -> Task:
+        """The task as it was at a version, or at an instant, rebuilt from events."""
+        task: Task | None = None
+        for event in self._task_events(task_id):
+            if version is not None and event.originator_version > version:
+                break
+            if as_of is not None and event.timestamp > as_of:
+                break
+            task = event.mutate(task)
+        if task is None or task.is_deleted:
+            raise TaskNotFound(task_id)
+        if version is not None and task.version != version:
+            raise TaskNotFound(task_id)
+        return task
+
+    def history(self, task_id: UUID) -> list[HistoryEntry]:
+        """Every event of the task, oldest first, with old and new values."""
+        entries = []
+        before: dict[str, str | None] = dict.fromkeys(_AUDITED)
+        task: Task | None = None
+        for event in self._task_events(task_id):
+            task = event.mutate(task)
+            after = {field: _audited_value(task, field) for field in _AUDITED}
+            if task is not None and task.is_deleted:
+                after = dict.fromkeys(_AUDITED)
+            entries.append(
+                HistoryEntry(
+                    version=event.originator_version,
+                    type=type(event).__name__,
+                    occurred_at=event.timestamp,
+                    actor=event.actor,
+                    changes={
+                        field: FieldChange(old=before[field], new=after[field])
+                        for field in _AUDITED
+                        if before[field] != after[field]
+                    },
+                )
+            )
+            before = after
+        return entries
+
+    def _task_events(self, task_id: UUID) -> list[Task.Event]:
+        events = [
+            event for event in self.events.get(task_id) if isinstance(event, Task.Event)
+        ]
+        if not events:
+            raise TaskNotFound(task_id)
+        return events
+
+    def _live_task(
+        self, task_id: UUID, expected_versions: Collection[int] | None = None
+    ) -> Task:
+        # Checked on the state the save will be based on: if another write
+        # lands first, the save fails, runs again, and this check refuses it.
         task = self._load(task_id, Task)
         if task is None or task.is_deleted:
             raise TaskNotFound(task_id)
+        if expected_versions is not None and task.version not in expected_versions:
+            raise VersionMismatch(task_id, task.version)
         return task
 
     def _reservation(self, title: str) -> TitleReservation:
@@ -129,6 +206,14 @@ class TaskPool(Application[UUID]):
     def _save(self, *aggregates: Task | TitleReservation) -> int | None:
         recordings = self.save(*aggregates)
         return recordings[-1].notification.id if recordings else None
+
+
+_AUDITED = ("title", "description", "status")
+
+
+def _audited_value(task: Task | None, field: str) -> str | None:
+    value = getattr(task, field, None)
+    return None if value is None else str(value)
 
 
 def _retrying(attempt: Callable[[], T]) -> T:

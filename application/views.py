@@ -33,6 +33,26 @@ class TaskPage(msgspec.Struct, frozen=True):
     total: int
 
 
+class FieldChange(msgspec.Struct, frozen=True):
+    old: str | None
+    new: str | None
+
+
+class HistoryEntry(msgspec.Struct, frozen=True):
+    """One event of a task, for auditors: who changed what, when."""
+
+    version: int
+    type: str
+    occurred_at: datetime
+    actor: UUID
+    changes: dict[str, FieldChange]
+
+
+class HistoryPage(msgspec.Struct, frozen=True):
+    entries: list[HistoryEntry]
+    total: int
+
+
 class UserView(msgspec.Struct, frozen=True):
     id: UUID
     username: str

@@ -39,6 +39,7 @@ _DESCRIPTIONS = {
     404: "No such task, or it was deleted.",
     409: "The title or username is taken, or the task kept changing under "
     "this request (retry it).",
+    412: "The task has changed since the ETag given in If-Match.",
     413: "The body is larger than 256 KiB.",
     415: "The body is neither JSON nor a form.",
     503: "The database cannot be reached; retry after `Retry-After` seconds.",

@@ -19,6 +19,7 @@ from application.errors import (
     TaskNotFound,
     TitleTaken,
     UsernameTaken,
+    VersionMismatch,
     WriteConflict,
 )
 from domain.errors import DomainError, InvalidValue, TaskAlreadyDeleted
@@ -37,6 +38,7 @@ _STATUS_OF_ERROR: dict[type[Exception], int] = {
     TitleTaken: 409,
     UsernameTaken: 409,
     WriteConflict: 409,
+    VersionMismatch: 412,
     ServiceUnavailable: 503,
 }
 

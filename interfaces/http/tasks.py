@@ -13,9 +13,10 @@ from litestar.params import Parameter
 from msgspec import UnsetType
 
 from application.service import TaskService
-from application.views import TaskQuery, TaskView
+from application.views import HistoryEntry, TaskQuery, TaskView
 from domain.errors import InvalidValue
 from domain.tasks import Status
+from interfaces.http.etags import etag, expected_versions
 from interfaces.http.instants import parse_instant
 from interfaces.http.openapi import SECURED, TOO_LARGE, example_problem, problems
 from interfaces.http.schemas import (
@@ -42,6 +43,28 @@ _TITLE_TAKEN = example_problem(
 _TOO_BUSY = example_problem(
     409, "the task changed concurrently too many times; retry the request"
 )
+_MOVED_ON = example_problem(
+    412,
+    "task 0b7e6e1c-52f4-4a3a-9d0e-6f1f8f3c2a10 is now at version 4; fetch it "
+    "again and reapply your change",
+)
+_ETAG_HEADER = ResponseHeader(
+    name="ETag",
+    description="The task's version; send it back in If-Match to update safely.",
+    documentation_only=True,
+    required=True,
+)
+IfMatch = Annotated[
+    str | None,
+    Parameter(
+        header="If-Match",
+        required=False,
+        description=(
+            "Only if the task is still at this ETag (from an earlier response); "
+            "otherwise 412."
+        ),
+    ),
+]
 _BAD_LIMIT = example_problem(
     400, errors={"limit": "must be a whole number from 1 to 100"}
 )
@@ -78,7 +101,9 @@ def task_router(service: TaskService, tokens: TokenService) -> Router:
             status=data.status,
         )
         return Response(
-            task, status_code=201, headers={"Location": f"/tasks/{task.id}"}
+            task,
+            status_code=201,
+            headers={"Location": f"/tasks/{task.id}", "ETag": etag(task.version)},
         )
 
     @get(
@@ -140,49 +165,119 @@ def task_router(service: TaskService, tokens: TokenService) -> Router:
     @get(
         "/{task_id:str}",
         summary="Get a task",
-        response_description="The task.",
+        response_description="The task; its ETag is its version.",
+        response_headers=[_ETAG_HEADER],
         responses=problems(_BAD_ID, _EXPIRED, _NO_TASK),
     )
-    async def get_task(task_id: TaskId) -> TaskView:
-        """One live task."""
-        return await service.get(_task_uuid(task_id))
+    async def get_task(
+        task_id: TaskId,
+        version: Annotated[
+            int | None,
+            Parameter(ge=1, description="The task as it was at this version."),
+        ] = None,
+        as_of: Annotated[
+            str | None,
+            Parameter(
+                description=(
+                    "The task as it was at this instant: ISO 8601 with an offset, "
+                    "or Unix epoch seconds."
+                ),
+            ),
+        ] = None,
+    ) -> Response[TaskView]:
+        """One live task, or as it was at a version or an instant."""
+        uuid = _task_uuid(task_id)
+        if version is not None and as_of is not None:
+            raise InvalidValue("as_of", "give either version or as_of, not both")
+        if version is None and as_of is None:
+            task = await service.get(uuid)
+        else:
+            instant = None if as_of is None else parse_instant("as_of", as_of)
+            task = await service.get_as_of(uuid, version=version, as_of=instant)
+        return Response(task, headers={"ETag": etag(task.version)})
+
+    @get(
+        "/{task_id:str}/history",
+        summary="A task's history",
+        response_description="Every event of the task, oldest first.",
+        response_headers=[
+            ResponseHeader(
+                name="X-Total-Count",
+                description="How many events the task has.",
+                documentation_only=True,
+                required=True,
+            )
+        ],
+        responses=problems(_BAD_ID, _EXPIRED, _NO_TASK),
+    )
+    async def task_history(
+        task_id: TaskId,
+        skip: Annotated[
+            int, Parameter(ge=0, le=MAX_SKIP, description="Events to skip.")
+        ] = 0,
+        limit: Annotated[
+            int, Parameter(ge=1, le=MAX_LIMIT, description="Most events to return.")
+        ] = 20,
+    ) -> Response[list[HistoryEntry]]:
+        """Who changed what, when: also for deleted tasks."""
+        page = await service.history(_task_uuid(task_id), skip=skip, limit=limit)
+        return Response(page.entries, headers={"X-Total-Count": str(page.total)})
 
     @patch(
         "/{task_id:str}",
         summary="Update a task",
         response_description="The task as it is now.",
-        responses=problems(_BAD_TITLE, _EXPIRED, _NO_TASK, _TITLE_TAKEN, TOO_LARGE),
+        response_headers=[_ETAG_HEADER],
+        responses=problems(
+            _BAD_TITLE, _EXPIRED, _NO_TASK, _TITLE_TAKEN, _MOVED_ON, TOO_LARGE
+        ),
     )
     async def update_task(
         request: AuthRequest,
         task_id: TaskId,
         data: Annotated[TaskChanges, TASK_CHANGES_BODY],
-    ) -> TaskView:
+        if_match: IfMatch = None,
+    ) -> Response[TaskView]:
         """Change some fields; an update that changes nothing records nothing."""
         description = data.description
-        return await service.update(
+        task = await service.update(
             _task_uuid(task_id),
             actor=request.user.user_id,
             title=None if isinstance(data.title, UnsetType) else data.title,
             description=None if isinstance(description, UnsetType) else description,
             clear_description=description is None,
             status=None if isinstance(data.status, UnsetType) else data.status,
+            expected_versions=expected_versions(if_match),
         )
+        return Response(task, headers={"ETag": etag(task.version)})
 
     @delete(
         "/{task_id:str}",
         status_code=204,
         summary="Delete a task",
         response_description="Deleted; the title is free again.",
-        responses=problems(_BAD_ID, _EXPIRED, _NO_TASK, _TOO_BUSY),
+        responses=problems(_BAD_ID, _EXPIRED, _NO_TASK, _TOO_BUSY, _MOVED_ON),
     )
-    async def delete_task(request: AuthRequest, task_id: TaskId) -> None:
+    async def delete_task(
+        request: AuthRequest, task_id: TaskId, if_match: IfMatch = None
+    ) -> None:
         """Delete a task and free its title."""
-        await service.delete(_task_uuid(task_id), actor=request.user.user_id)
+        await service.delete(
+            _task_uuid(task_id),
+            actor=request.user.user_id,
+            expected_versions=expected_versions(if_match),
+        )
 
     return Router(
         path="/tasks",
-        route_handlers=[create_task, list_tasks, get_task, update_task, delete_task],
+        route_handlers=[
+            create_task,
+            list_tasks,
+            get_task,
+            task_history,
+            update_task,
+            delete_task,
+        ],
         middleware=[DefineMiddleware(BearerAuthentication, tokens=tokens)],
         security=SECURED,
         tags=["tasks"],
