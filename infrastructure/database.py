@@ -47,6 +47,10 @@ class Database:
             "POSTGRES_POOL_SIZE": str(settings.postgres_pool_size),
             "POSTGRES_MAX_OVERFLOW": str(settings.postgres_max_overflow),
             "POSTGRES_CONNECT_TIMEOUT": str(settings.database_timeout_seconds),
+            # Check a pooled connection before use: after a database restart
+            # the pool holds dead ones, and each would fail a call and cost a
+            # retry, stalling the projector and writes for seconds.
+            "POSTGRES_PRE_PING": "y",
             # Left off: the insert function skips the table lock that keeps
             # commit order equal to notification order, which the projector
             # relies on to never pass over an event.

@@ -31,6 +31,7 @@ from infrastructure.passwords import Argon2Hasher
 from infrastructure.progress import ProjectionWatcher
 from infrastructure.projector import Projector
 from infrastructure.read_model import PostgresTaskReadModel
+from infrastructure.readiness import ReadinessProbe
 from infrastructure.relay import Relay, broker_for
 from infrastructure.schema import store_id
 from infrastructure.secrets import signing_secret
@@ -166,7 +167,13 @@ class System:
                 await read_pool.close()
                 await redis_client.aclose()
 
-        return create_app(tasks, accounts, tokens, lifespan=[connections])
+        probe = ReadinessProbe(
+            read_pool,
+            redis_client,
+            events_table=self.pool.recorder.events_table_name,  # type: ignore[attr-defined]
+            timeout_seconds=settings.database_timeout_seconds,
+        )
+        return create_app(tasks, accounts, tokens, probe, lifespan=[connections])
 
     def close(self) -> None:
         self.pool.close()

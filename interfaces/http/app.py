@@ -6,15 +6,16 @@ from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-from litestar import Litestar, get
+from litestar import Litestar, Response, get
 from litestar.handlers import HTTPRouteHandler
-from litestar.openapi import OpenAPIConfig
+from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
 from openapi_ui_bundles import swagger_ui
 
 from application.service import AccountService, TaskService
 from infrastructure.messages import asyncapi_document
+from infrastructure.readiness import Readiness, ReadinessProbe
 from interfaces.http.auth import auth_router
 from interfaces.http.openapi import COMPONENTS
 from interfaces.http.problems import EXCEPTION_HANDLERS
@@ -70,10 +71,31 @@ def _event_stream_document() -> HTTPRouteHandler:
     return event_stream_document
 
 
+def _operations(probe: ReadinessProbe) -> list[HTTPRouteHandler]:
+    @get("/health", summary="Liveness", tags=["operations"])
+    async def health() -> dict[str, str]:
+        """The process is up and answering."""
+        return {"status": "ok"}
+
+    @get(
+        "/ready",
+        summary="Readiness",
+        tags=["operations"],
+        responses={503: ResponseSpec(Readiness, description="The database is down.")},
+    )
+    async def ready() -> Response[Readiness]:
+        """Whether the database answers, and how far each reader is behind."""
+        readiness = await probe.check()
+        return Response(readiness, status_code=200 if readiness.ready else 503)
+
+    return [health, ready]
+
+
 def create_app(
     tasks: TaskService,
     accounts: AccountService,
     tokens: TokenService,
+    probe: ReadinessProbe,
     lifespan: list[Lifespan] | None = None,
 ) -> Litestar:
     assets = create_static_files_router(
@@ -84,6 +106,7 @@ def create_app(
             auth_router(accounts, tokens),
             task_router(tasks, tokens),
             _event_stream_document(),
+            *_operations(probe),
             assets,
         ],
         exception_handlers=EXCEPTION_HANDLERS,

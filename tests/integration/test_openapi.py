@@ -27,6 +27,8 @@ EXPECTED_STATUSES = {
     ("/tasks/{task_id}", "delete"): {"204", "400", "401", "404", "409", "412", "503"},
     ("/tasks/{task_id}/history", "get"): {"200", "400", "401", "404", "503"},
     ("/asyncapi.json", "get"): {"200"},
+    ("/health", "get"): {"200"},
+    ("/ready", "get"): {"200", "503"},
 }
 
 

@@ -74,6 +74,17 @@ def eventually(request: Any, status: int, seconds: float = 30) -> Any:
         time.sleep(0.2)
 
 
+def caught_up(client: TestClient, seconds: float = 30) -> None:
+    """Wait until the service is ready again and its projector has caught up."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        readiness = client.get("/ready").json()
+        if readiness["ready"] and readiness["projector"]["lag"] == 0:
+            return
+        time.sleep(0.2)
+    pytest.fail("the service did not recover from the outage in time")
+
+
 def test_a_database_outage_gives_clear_503s_and_then_full_service(
     outage: Outage, own_client: TestClient
 ) -> None:
@@ -88,7 +99,9 @@ def test_a_database_outage_gives_clear_503s_and_then_full_service(
         client.post("/tasks/", json={"title": "During"}, headers=auth),
         client.post("/auth/login", data={"username": "ada", "password": "x" * 9}),
     ]
+    readiness_during = client.get("/ready")
     outage.start()
+    caught_up(client)
     after = eventually(
         lambda: client.post("/tasks/", json={"title": "After"}, headers=auth), 201
     )
@@ -97,5 +110,7 @@ def test_a_database_outage_gives_clear_503s_and_then_full_service(
     assert [r.status_code for r in during] == [503] * 4
     assert all(r.headers["retry-after"] for r in during)
     assert all(r.json()["status"] == 503 for r in during)
+    assert readiness_during.status_code == 503
+    assert readiness_during.json()["database"] is False
     assert after.status_code == 201
     assert [task["title"] for task in listed.json()] == ["After", "Before"]
