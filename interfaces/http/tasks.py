@@ -9,7 +9,7 @@ from uuid import UUID
 from litestar import Request, Response, Router, delete, get, patch, post
 from litestar.datastructures import ResponseHeader
 from litestar.middleware.base import DefineMiddleware
-from litestar.params import Parameter
+from litestar.params import HeaderParameter, Parameter
 from msgspec import UnsetType
 
 from application.service import TaskService
@@ -56,8 +56,8 @@ _ETAG_HEADER = ResponseHeader(
 )
 IfMatch = Annotated[
     str | None,
-    Parameter(
-        header="If-Match",
+    HeaderParameter(
+        name="If-Match",
         required=False,
         description=(
             "Only if the task is still at this ETag (from an earlier response); "
