@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, LiteralString
 from uuid import UUID
 
 from psycopg import sql
@@ -13,9 +13,10 @@ from domain.tasks import Status
 from infrastructure.outages import translated_outages
 from infrastructure.schema import READ_TABLE
 
-_COLUMNS = sql.SQL(
+COLUMNS: LiteralString = (
     "id, title, description, status, created_at, updated_at, created_by, version"
 )
+_COLUMNS = sql.SQL(COLUMNS)
 
 
 class PostgresTaskReadModel:
@@ -31,7 +32,7 @@ class PostgresTaskReadModel:
             async with self._pool.connection() as conn:
                 cursor = await conn.execute(self._get, (task_id,))
                 row = await cursor.fetchone()
-        return None if row is None else _view(row)
+        return None if row is None else view_of_row(row)
 
     async def find(self, query: TaskQuery) -> TaskPage:
         conditions: list[sql.Composable] = []
@@ -63,11 +64,11 @@ class PostgresTaskReadModel:
                 )
                 rows = await cursor.fetchall()
         total = int(rows[0][-1]) if rows else 0
-        tasks = [_view(row) for row in rows if row[0] is not None]
+        tasks = [view_of_row(row) for row in rows if row[0] is not None]
         return TaskPage(tasks=tasks, total=total)
 
 
-def _view(row: Any) -> TaskView:
+def view_of_row(row: Any) -> TaskView:
     return TaskView(
         id=row[0],
         title=row[1],

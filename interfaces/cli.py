@@ -9,11 +9,15 @@ import signal
 import socket
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from types import FrameType
+from uuid import UUID
 
+import msgspec
 import uvicorn
 
+from application.errors import TaskNotFound
+from infrastructure.audit import export_events, verify_read_table
 from infrastructure.database import locate_database
 from infrastructure.schema import migrate
 from infrastructure.settings import Settings, SettingsError
@@ -48,11 +52,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(error))
     configure_logging(settings.log_level)
     command = _COMMANDS[arguments.command]
-    command(settings)
+    command(settings, arguments)
     return 0
 
 
-def serve(settings: Settings) -> None:
+def serve(settings: Settings, _: argparse.Namespace) -> None:
     """Every part in one process, schema created first.
 
     The projector, relay and notifier each run on a thread of their own, so
@@ -84,7 +88,7 @@ def serve(settings: Settings) -> None:
         system.close()
 
 
-def api(settings: Settings) -> None:
+def api(settings: Settings, _: argparse.Namespace) -> None:
     system = System.connect(settings)
     try:
         _run_http(system, settings)
@@ -92,7 +96,7 @@ def api(settings: Settings) -> None:
         system.close()
 
 
-def project(settings: Settings) -> None:
+def project(settings: Settings, _: argparse.Namespace) -> None:
     system = System.connect(settings)
     try:
         system.projector().run(_stop_on_signal())
@@ -100,7 +104,7 @@ def project(settings: Settings) -> None:
         system.close()
 
 
-def relay(settings: Settings) -> None:
+def relay(settings: Settings, _: argparse.Namespace) -> None:
     system = System.connect(settings)
     try:
         asyncio.run(system.relay().run(_stop_on_signal()))
@@ -108,7 +112,7 @@ def relay(settings: Settings) -> None:
         system.close()
 
 
-def notify(settings: Settings) -> None:
+def notify(settings: Settings, _: argparse.Namespace) -> None:
     system = System.connect(settings)
     try:
         asyncio.run(system.run_notifier(_stop_on_signal(), _consumer_name()))
@@ -132,8 +136,57 @@ def _consumer_name() -> str:
     return f"{socket.gethostname()}-{os.getpid()}"
 
 
-def migrate_schema(settings: Settings) -> None:
+def migrate_schema(settings: Settings, _: argparse.Namespace) -> None:
     migrate(locate_database(settings), settings)
+
+
+def history(settings: Settings, arguments: argparse.Namespace) -> None:
+    """Print a task's events, oldest first, as JSON lines."""
+    system = System.connect(settings, with_redis=False)
+    try:
+        entries = system.pool.history(_task_id(arguments.task_id))
+    except TaskNotFound as error:
+        raise SystemExit(f"taskpool history: {error}") from error
+    finally:
+        system.close()
+    _print_lines(entries)
+
+
+def export(settings: Settings, _: argparse.Namespace) -> None:
+    """Print every stored task event, in store order, as JSON lines."""
+    system = System.connect(settings, with_redis=False)
+    try:
+        _print_lines(export_events(system.pool))
+    finally:
+        system.close()
+
+
+def verify(settings: Settings, _: argparse.Namespace) -> None:
+    """Replay every task and report each whose read row disagrees; exit 1 if any."""
+    system = System.connect(settings, with_redis=False)
+    try:
+        problems = verify_read_table(system.pool, system.database.conninfo)
+    finally:
+        system.close()
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} task(s) disagree with their events", file=sys.stderr)
+    if problems:
+        raise SystemExit(1)
+
+
+def _print_lines(records: Iterable[object]) -> None:
+    out = sys.stdout.buffer
+    for record in records:
+        out.write(msgspec.json.encode(record) + b"\n")
+    out.flush()
+
+
+def _task_id(text: str) -> UUID:
+    try:
+        return UUID(text)
+    except ValueError:
+        raise SystemExit(f"taskpool history: {text!r} is not a task id") from None
 
 
 _COMMANDS = {
@@ -143,6 +196,9 @@ _COMMANDS = {
     "relay": relay,
     "notify": notify,
     "migrate": migrate_schema,
+    "history": history,
+    "export": export,
+    "verify": verify,
 }
 
 
@@ -179,6 +235,9 @@ def _parser() -> argparse.ArgumentParser:
         "relay": "run the relay alone: it publishes events to the broker",
         "notify": "run the notification consumer alone",
         "migrate": "create the schema, once, before workers start",
+        "history": "print a task's events as JSON lines",
+        "export": "print every task event, in store order, as JSON lines",
+        "verify": "check the read table against a replay of every task",
     }
     for name, help_text in helps.items():
         command = commands.add_parser(name, help=help_text, description=help_text)
@@ -189,6 +248,8 @@ def _parser() -> argparse.ArgumentParser:
                 "--" + option.replace("_", "-"),
                 help=f"{option_help} (env {variable})",
             )
+        if name == "history":
+            command.add_argument("task_id", help="the task's id")
     return parser
 
 

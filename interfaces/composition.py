@@ -56,9 +56,14 @@ class System:
         *,
         database: Database | None = None,
         redis_url: str | None = None,
+        with_redis: bool = True,
         hasher: argon2.PasswordHasher | None = None,
     ) -> System:
-        """Wire the applications to a database whose schema already exists."""
+        """Wire the applications to a database whose schema already exists.
+
+        `with_redis=False` is for commands that only read the event store: no
+        Redis is located or started, and the parts that need one cannot run.
+        """
         database = database or locate_database(settings)
         env = database.eventsourcing_env(settings, create_table=False)
         return cls(
@@ -66,9 +71,11 @@ class System:
             database=database,
             pool=TaskPool(env=env),
             accounts=Accounts(Argon2Hasher(hasher), env=env),
-            redis_url=redis_url
-            or settings.redis_url
-            or start_embedded_redis(settings.data_dir).url,
+            redis_url=(
+                redis_url
+                or settings.redis_url
+                or (start_embedded_redis(settings.data_dir).url if with_redis else "")
+            ),
         )
 
     def projector(self) -> Projector:
