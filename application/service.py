@@ -47,10 +47,15 @@ class TaskService:
         title: str,
         description: str | None,
         status: Status,
+        correlation_id: str | None = None,
     ) -> TaskView:
         written = await self._offload(
             lambda: self._pool.create_task(
-                title=title, description=description, status=status, actor=actor
+                title=title,
+                description=description,
+                status=status,
+                actor=actor,
+                correlation_id=correlation_id,
             )
         )
         await self._wait_for(written)
@@ -66,6 +71,7 @@ class TaskService:
         clear_description: bool,
         status: Status | None,
         expected_versions: Collection[int] | None = None,
+        correlation_id: str | None = None,
     ) -> TaskView:
         written = await self._offload(
             lambda: self._pool.update_task(
@@ -76,6 +82,7 @@ class TaskService:
                 clear_description=clear_description,
                 status=status,
                 expected_versions=expected_versions,
+                correlation_id=correlation_id,
             )
         )
         await self._wait_for(written)
@@ -87,10 +94,14 @@ class TaskService:
         *,
         actor: UUID,
         expected_versions: Collection[int] | None = None,
+        correlation_id: str | None = None,
     ) -> None:
         written = await self._offload(
             lambda: self._pool.delete_task(
-                task_id, actor=actor, expected_versions=expected_versions
+                task_id,
+                actor=actor,
+                expected_versions=expected_versions,
+                correlation_id=correlation_id,
             )
         )
         await self._wait_for(written)

@@ -54,10 +54,15 @@ class TaskPool(Application[UUID]):
         description: str | None,
         status: Status,
         actor: UUID,
+        correlation_id: str | None = None,
     ) -> Written[Task]:
         def attempt() -> Written[Task]:
             task = Task.create(
-                title=title, description=description, status=status, actor=actor
+                title=title,
+                description=description,
+                status=status,
+                actor=actor,
+                correlation_id=correlation_id,
             )
             reservation = self._claim_title(task.title, task.id)
             return Written(task, self._save(task, reservation))
@@ -74,6 +79,7 @@ class TaskPool(Application[UUID]):
         clear_description: bool = False,
         status: Status | None = None,
         expected_versions: Collection[int] | None = None,
+        correlation_id: str | None = None,
     ) -> Written[Task]:
         """Change a task; with `expected_versions`, only if it is at one of them."""
 
@@ -86,6 +92,7 @@ class TaskPool(Application[UUID]):
                 description=description,
                 clear_description=clear_description,
                 status=status,
+                correlation_id=correlation_id,
             ):
                 return Written(task, None)
             if task.title_key == old_key:
@@ -103,10 +110,11 @@ class TaskPool(Application[UUID]):
         *,
         actor: UUID,
         expected_versions: Collection[int] | None = None,
+        correlation_id: str | None = None,
     ) -> Written[None]:
         def attempt() -> Written[None]:
             task = self._live_task(task_id, expected_versions)
-            task.delete(actor=actor)
+            task.delete(actor=actor, correlation_id=correlation_id)
             reservation = self._reservation(task.title)
             reservation.release()
             return Written(None, self._save(task, reservation))
@@ -150,6 +158,7 @@ class TaskPool(Application[UUID]):
                     type=type(event).__name__,
                     occurred_at=event.timestamp,
                     actor=event.actor,
+                    correlation_id=event.correlation_id,
                     changes={
                         field: FieldChange(old=before[field], new=after[field])
                         for field in _AUDITED

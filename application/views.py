@@ -46,6 +46,7 @@ class HistoryEntry(msgspec.Struct, frozen=True):
     occurred_at: datetime
     actor: UUID
     changes: dict[str, FieldChange]
+    correlation_id: str | None = None
 
 
 class HistoryPage(msgspec.Struct, frozen=True):

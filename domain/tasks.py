@@ -52,7 +52,20 @@ class Task(Aggregate):
     TOPIC = "taskpool.Task"
 
     class Event(Aggregate.Event):
+        """Every task event records who caused it, and in which request.
+
+        Version 2 added `correlation_id`; events stored by version 1 load with
+        none.
+        """
+
         actor: UUID
+        correlation_id: str | None
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["correlation_id"] = None
 
     class TaskCreated(Event, Aggregate.Created):
         TOPIC = "taskpool.TaskCreated"
@@ -75,7 +88,13 @@ class Task(Aggregate):
 
     @event(TaskCreated)
     def __init__(
-        self, *, title: str, description: str | None, status: str, actor: UUID
+        self,
+        *,
+        title: str,
+        description: str | None,
+        status: str,
+        actor: UUID,
+        correlation_id: str | None,
     ) -> None:
         self.title = title
         self.description = description
@@ -91,12 +110,14 @@ class Task(Aggregate):
         description: str | None,
         status: Status,
         actor: UUID,
+        correlation_id: str | None = None,
     ) -> Task:
         return cls(
             title=clean_title(title),
             description=clean_description(description),
             status=status.value,
             actor=actor,
+            correlation_id=correlation_id,
         )
 
     @property
@@ -111,6 +132,7 @@ class Task(Aggregate):
         description: str | None = None,
         clear_description: bool = False,
         status: Status | None = None,
+        correlation_id: str | None = None,
     ) -> bool:
         """Record the given changes; return whether anything changed.
 
@@ -132,11 +154,15 @@ class Task(Aggregate):
         if status is not None and status != self.status:
             changes["status"] = status.value
         if changes:
-            self._record_update(changes=changes, actor=actor)
+            self._record_update(
+                changes=changes, actor=actor, correlation_id=correlation_id
+            )
         return bool(changes)
 
     @event(TaskUpdated)
-    def _record_update(self, *, changes: dict[str, Any], actor: UUID) -> None:
+    def _record_update(
+        self, *, changes: dict[str, Any], actor: UUID, correlation_id: str | None
+    ) -> None:
         if "title" in changes:
             self.title = changes["title"]
         if "description" in changes:
@@ -144,12 +170,12 @@ class Task(Aggregate):
         if "status" in changes:
             self.status = Status(changes["status"])
 
-    def delete(self, *, actor: UUID) -> None:
+    def delete(self, *, actor: UUID, correlation_id: str | None = None) -> None:
         self._check_not_deleted()
-        self._record_deletion(actor=actor)
+        self._record_deletion(actor=actor, correlation_id=correlation_id)
 
     @event(TaskDeleted)
-    def _record_deletion(self, *, actor: UUID) -> None:
+    def _record_deletion(self, *, actor: UUID, correlation_id: str | None) -> None:
         self.is_deleted = True
 
     @property

@@ -39,6 +39,7 @@ class TaskEventEnvelope(msgspec.Struct, frozen=True):
     occurred_at: datetime
     actor: UUID
     data: dict[str, Any]
+    correlation_id: str | None = None
 
 
 def event_id(task_id: UUID, task_version: int) -> UUID:
@@ -73,6 +74,7 @@ def envelope_of(
         occurred_at=event.timestamp,
         actor=event.actor,
         data=data,
+        correlation_id=event.correlation_id,
     )
 
 

@@ -5,6 +5,8 @@ import logging
 import sys
 from datetime import UTC, datetime
 
+from interfaces.http.request_ids import RequestIdFilter
+
 _STANDARD_ATTRIBUTES = frozenset(
     logging.LogRecord("", 0, "", 0, "", None, None).__dict__
 ) | {"message", "asctime", "color_message", "taskName"}
@@ -35,6 +37,7 @@ class ConsoleFormatter(logging.Formatter):
 
 def configure_logging(level: str) -> None:
     handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(RequestIdFilter())
     handler.setFormatter(ConsoleFormatter() if sys.stderr.isatty() else JsonFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -19,6 +19,7 @@ from domain.tasks import Status
 from interfaces.http.etags import etag, expected_versions
 from interfaces.http.instants import parse_instant
 from interfaces.http.openapi import SECURED, TOO_LARGE, example_problem, problems
+from interfaces.http.request_ids import current_request_id
 from interfaces.http.schemas import (
     MAX_LIMIT,
     MAX_SKIP,
@@ -99,6 +100,7 @@ def task_router(service: TaskService, tokens: TokenService) -> Router:
             title=data.title,
             description=data.description,
             status=data.status,
+            correlation_id=current_request_id(),
         )
         return Response(
             task,
@@ -248,6 +250,7 @@ def task_router(service: TaskService, tokens: TokenService) -> Router:
             clear_description=description is None,
             status=None if isinstance(data.status, UnsetType) else data.status,
             expected_versions=expected_versions(if_match),
+            correlation_id=current_request_id(),
         )
         return Response(task, headers={"ETag": etag(task.version)})
 
@@ -266,6 +269,7 @@ def task_router(service: TaskService, tokens: TokenService) -> Router:
             _task_uuid(task_id),
             actor=request.user.user_id,
             expected_versions=expected_versions(if_match),
+            correlation_id=current_request_id(),
         )
 
     return Router(
