@@ -19,7 +19,7 @@ from infrastructure.readiness import Readiness, ReadinessProbe
 from interfaces.http.auth import auth_router
 from interfaces.http.openapi import COMPONENTS
 from interfaces.http.problems import EXCEPTION_HANDLERS
-from interfaces.http.request_ids import RequestIdMiddleware
+from interfaces.http.request_ids import RequestIdMiddleware, echo_request_id
 from interfaces.http.security import TokenService
 from interfaces.http.tasks import task_router
 
@@ -117,4 +117,5 @@ def create_app(
         logging_config=None,
         request_max_body_size=MAX_BODY_BYTES,
         middleware=[RequestIdMiddleware],
+        before_send=[echo_request_id],
     )

@@ -18,6 +18,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 HEADER = "x-request-id"
 _ACCEPTED = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+_STATE_KEY = "taskpool_request_id"
 _current: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 
@@ -25,14 +26,10 @@ def current_request_id() -> str | None:
     return _current.get()
 
 
-class RequestIdMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
-        self._app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP:
-            await self._app(scope, receive, send)
-            return
+def _request_id(scope: Scope) -> str:
+    """The id this request goes by, decided once and kept in its scope."""
+    state = scope.setdefault("state", {})
+    if _STATE_KEY not in state:
         given = next(
             (
                 value.decode("latin-1")
@@ -43,18 +40,31 @@ class RequestIdMiddleware:
         )
         # Ids from clients are kept only if short and plain: they end up in
         # logs and stored events.
-        request_id = given if _ACCEPTED.fullmatch(given) else uuid.uuid4().hex
-        token = _current.set(request_id)
+        state[_STATE_KEY] = given if _ACCEPTED.fullmatch(given) else uuid.uuid4().hex
+    return str(state[_STATE_KEY])
 
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                MutableScopeHeaders.from_message(message)[HEADER] = request_id
-            await send(message)
 
+class RequestIdMiddleware:
+    """Binds the request id for the handler and the log lines it writes."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self._app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP:
+            await self._app(scope, receive, send)
+            return
+        token = _current.set(_request_id(scope))
         try:
-            await self._app(scope, receive, send_with_id)
+            await self._app(scope, receive, send)
         finally:
             _current.reset(token)
+
+
+async def echo_request_id(message: Message, scope: Scope) -> None:
+    """Puts the id on every response, errors that bypass middleware included."""
+    if message["type"] == "http.response.start":
+        MutableScopeHeaders.from_message(message)[HEADER] = _request_id(scope)
 
 
 class RequestIdFilter(logging.Filter):

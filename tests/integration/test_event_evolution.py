@@ -69,7 +69,10 @@ def test_a_request_id_is_echoed_and_recorded_as_the_events_correlation_id(
     )
     refused = client.get("/tasks", headers={**auth, "X-Request-ID": "bad id\x7f" * 20})
 
+    unauthorized = client.get("/tasks", headers={"X-Request-ID": "req-401"})
+
     history = client.get(f"/tasks/{given.json()['id']}/history", headers=auth).json()
+    assert unauthorized.headers["x-request-id"] == "req-401"
     assert given.headers["x-request-id"] == "req-42"
     assert len(made_up.headers["x-request-id"]) == 32
     assert refused.headers["x-request-id"] != "bad id"
