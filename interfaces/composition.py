@@ -7,8 +7,10 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import cast
 
 import argon2
+from eventsourcing.postgres import PostgresApplicationRecorder
 from litestar import Litestar
 from psycopg_pool import AsyncConnectionPool
 
@@ -177,7 +179,9 @@ class System:
         probe = ReadinessProbe(
             read_pool,
             redis_client,
-            events_table=self.pool.recorder.events_table_name,  # type: ignore[attr-defined]
+            events_table=cast(
+                PostgresApplicationRecorder, self.pool.recorder
+            ).events_table_name,
             timeout_seconds=settings.database_timeout_seconds,
         )
         return create_app(tasks, accounts, tokens, probe, lifespan=[connections])
