@@ -12,7 +12,7 @@ import redis.asyncio
 from psycopg import sql
 from psycopg_pool import AsyncConnectionPool
 
-from infrastructure.messages import NOTIFIER_GROUP, STREAM
+from infrastructure.messages import DEAD_LETTERS, NOTIFIER_GROUP, STREAM
 from infrastructure.schema import TRACKING_TABLE
 
 
@@ -77,6 +77,14 @@ class ReadinessProbe:
             return None
         store = int(rows[0][0]) if rows else 0
         return store, {str(row[1]): int(row[2]) for row in rows if row[1] is not None}
+
+    async def dead_letters(self) -> int | None:
+        try:
+            return int(
+                await asyncio.wait_for(self._client.xlen(DEAD_LETTERS), self._timeout)
+            )
+        except (redis.RedisError, OSError, TimeoutError):
+            return None
 
     async def _notifier_pending(self) -> int | None:
         try:

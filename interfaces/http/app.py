@@ -17,6 +17,12 @@ from application.service import AccountService, TaskService
 from infrastructure.messages import asyncapi_document
 from infrastructure.readiness import Readiness, ReadinessProbe
 from interfaces.http.auth import auth_router
+from interfaces.http.metrics import (
+    RequestMetrics,
+    TimingMiddleware,
+    render,
+    response_recorder,
+)
 from interfaces.http.openapi import COMPONENTS
 from interfaces.http.problems import EXCEPTION_HANDLERS
 from interfaces.http.request_ids import RequestIdMiddleware, echo_request_id
@@ -72,7 +78,9 @@ def _event_stream_document() -> HTTPRouteHandler:
     return event_stream_document
 
 
-def _operations(probe: ReadinessProbe) -> list[HTTPRouteHandler]:
+def _operations(
+    probe: ReadinessProbe, requests: RequestMetrics
+) -> list[HTTPRouteHandler]:
     @get("/health", summary="Liveness", tags=["operations"])
     async def health() -> dict[str, str]:
         """The process is up and answering."""
@@ -89,7 +97,22 @@ def _operations(probe: ReadinessProbe) -> list[HTTPRouteHandler]:
         readiness = await probe.check()
         return Response(readiness, status_code=200 if readiness.ready else 503)
 
-    return [health, ready]
+    return [health, ready, _metrics_route(probe, requests)]
+
+
+def _metrics_route(probe: ReadinessProbe, requests: RequestMetrics) -> HTTPRouteHandler:
+    @get(
+        "/metrics",
+        summary="Metrics",
+        tags=["operations"],
+        media_type="text/plain; version=0.0.4",
+        include_in_schema=True,
+    )
+    async def metrics() -> str:
+        """Request rates and latencies, and each reader's lag, for Prometheus."""
+        return await render(requests, probe.check, probe.dead_letters)
+
+    return metrics
 
 
 def create_app(
@@ -99,6 +122,7 @@ def create_app(
     probe: ReadinessProbe,
     lifespan: list[Lifespan] | None = None,
 ) -> Litestar:
+    requests = RequestMetrics()
     assets = create_static_files_router(
         path=_ASSETS, directories=[swagger_ui.static_path], include_in_schema=False
     )
@@ -107,7 +131,7 @@ def create_app(
             auth_router(accounts, tokens),
             task_router(tasks, tokens),
             _event_stream_document(),
-            *_operations(probe),
+            *_operations(probe, requests),
             assets,
         ],
         exception_handlers=EXCEPTION_HANDLERS,
@@ -116,6 +140,6 @@ def create_app(
         # Logging is configured once, by the process that runs the app.
         logging_config=None,
         request_max_body_size=MAX_BODY_BYTES,
-        middleware=[RequestIdMiddleware],
-        before_send=[echo_request_id],
+        middleware=[RequestIdMiddleware, TimingMiddleware],
+        before_send=[echo_request_id, response_recorder(requests)],
     )

@@ -29,6 +29,7 @@ EXPECTED_STATUSES = {
     ("/asyncapi.json", "get"): {"200"},
     ("/health", "get"): {"200"},
     ("/ready", "get"): {"200", "503"},
+    ("/metrics", "get"): {"200"},
 }
 
 

@@ -31,3 +31,28 @@ def test_readiness_reports_each_readers_position_and_lag(
     # The write waited for the projector, so it has caught up with it.
     assert body["projector"]["lag"] == 0
     assert body["projector"]["position"] == body["store_position"]
+
+
+def test_metrics_count_requests_and_report_each_readers_lag(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    create(client, auth, "Measured")
+    client.get("/tasks", headers=auth)
+    client.get("/tasks")
+
+    response = client.get("/metrics")
+
+    text = response.text
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    assert (
+        'taskpool_http_requests_total{method="GET",route="/tasks",status="200"} 1'
+        in text
+    )
+    assert (
+        'taskpool_http_requests_total{method="GET",route="/tasks",status="401"} 1'
+        in text
+    )
+    assert 'taskpool_http_request_seconds_count{method="POST",route="/tasks"}' in text
+    assert "taskpool_projector_lag_events 0" in text
+    assert "taskpool_dead_letters" in text
