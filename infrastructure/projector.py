@@ -79,9 +79,9 @@ class Projector:
     def catch_up(self) -> int:
         """Apply every stored event not yet applied; return how many were."""
         with psycopg.connect(self._conninfo) as conn:
-            self.position = self._load_position(conn)
+            self.position = self.load_position(conn)
             total = 0
-            while applied := self._apply_next_batch(conn):
+            while applied := self.apply_next_batch(conn):
                 total += applied
             return total
 
@@ -95,7 +95,7 @@ class Projector:
             listener.execute(
                 sql.SQL("LISTEN {}").format(sql.Identifier(self._recorder.channel_name))
             )
-            self.position = self._load_position(conn)
+            self.position = self.load_position(conn)
             if self._generation is not None:
                 # A projector that died before setting the generation left it
                 # behind the table.
@@ -105,12 +105,12 @@ class Projector:
                 self._heartbeat.beat()
                 if self._generation is not None:
                     self._generation.retry()
-                if self._apply_next_batch(conn):
+                if self.apply_next_batch(conn):
                     continue
                 for _ in listener.notifies(timeout=_IDLE_WAKE_SECONDS, stop_after=1):
                     pass
 
-    def _apply_next_batch(self, conn: psycopg.Connection[Any]) -> int:
+    def apply_next_batch(self, conn: psycopg.Connection[Any]) -> int:
         notifications = self._recorder.select_notifications(
             start=self.position, limit=self._batch_size, inclusive_of_start=False
         )
@@ -200,7 +200,7 @@ class Projector:
                 (event.originator_id,),
             )
 
-    def _load_position(self, conn: psycopg.Connection[Any]) -> int:
+    def load_position(self, conn: psycopg.Connection[Any]) -> int:
         with conn.transaction(), conn.cursor() as cursor:
             cursor.execute(
                 sql.SQL(

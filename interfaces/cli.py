@@ -19,6 +19,7 @@ import uvicorn
 from application.errors import TaskNotFound
 from infrastructure.audit import export_events, verify_read_table
 from infrastructure.database import locate_database
+from infrastructure.rebuild import ProgressBar, rebuild
 from infrastructure.schema import migrate
 from infrastructure.settings import Settings, SettingsError
 from interfaces.composition import System
@@ -175,6 +176,21 @@ def verify(settings: Settings, _: argparse.Namespace) -> None:
         raise SystemExit(1)
 
 
+def rebuild_read_table(settings: Settings, _: argparse.Namespace) -> None:
+    """Rebuild the read table from the first event, then switch to it."""
+    system = System.connect(settings, with_redis=False)
+    try:
+        applied = rebuild(
+            system.database.conninfo,
+            system.pool,
+            batch_size=settings.projection_batch_size,
+            progress=ProgressBar(),
+        )
+    finally:
+        system.close()
+    print(f"rebuilt the read table from {applied} events and switched to it")
+
+
 def _print_lines(records: Iterable[object]) -> None:
     out = sys.stdout.buffer
     for record in records:
@@ -199,6 +215,7 @@ _COMMANDS = {
     "history": history,
     "export": export,
     "verify": verify,
+    "rebuild": rebuild_read_table,
 }
 
 
@@ -238,6 +255,7 @@ def _parser() -> argparse.ArgumentParser:
         "history": "print a task's events as JSON lines",
         "export": "print every task event, in store order, as JSON lines",
         "verify": "check the read table against a replay of every task",
+        "rebuild": "build the read table anew beside the live one, then switch",
     }
     for name, help_text in helps.items():
         command = commands.add_parser(name, help=help_text, description=help_text)

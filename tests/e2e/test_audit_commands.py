@@ -40,7 +40,12 @@ def test_history_export_and_verify_answer_who_changed_what(
     history = taskpool(clean_database, "history", str(task.id))
     export = taskpool(clean_database, "export")
     verify = taskpool(clean_database, "verify")
+    rebuilt = taskpool(clean_database, "rebuild")
+    verified_again = taskpool(clean_database, "verify")
 
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "events/s" in rebuilt.stderr
+    assert verified_again.returncode == 0
     entries = [json.loads(line) for line in history.stdout.splitlines()]
     assert [e["type"] for e in entries] == ["TaskCreated", "TaskUpdated"]
     assert entries[1]["changes"] == {"status": {"old": "PENDING", "new": "COMPLETED"}}
