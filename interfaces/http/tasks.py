@@ -66,6 +66,10 @@ IfMatch = Annotated[
         ),
     ),
 ]
+Skip = Annotated[
+    int, Parameter(ge=0, le=MAX_SKIP, description="How many to skip, from the start.")
+]
+Limit = Annotated[int, Parameter(ge=1, le=MAX_LIMIT, description="Most to return.")]
 _BAD_LIMIT = example_problem(
     400, errors={"limit": "must be a whole number from 1 to 100"}
 )
@@ -145,12 +149,8 @@ def task_router(service: TaskService, tokens: TokenService) -> Router:
                 examples=[],
             ),
         ] = None,
-        skip: Annotated[
-            int, Parameter(ge=0, le=MAX_SKIP, description="Tasks to skip.")
-        ] = 0,
-        limit: Annotated[
-            int, Parameter(ge=1, le=MAX_LIMIT, description="Most tasks to return.")
-        ] = 20,
+        skip: Skip = 0,
+        limit: Limit = 20,
     ) -> Response[list[TaskView]]:
         """Tasks newest first (ties by id), with the total count in X-Total-Count."""
         query = TaskQuery(
@@ -214,12 +214,8 @@ def task_router(service: TaskService, tokens: TokenService) -> Router:
     )
     async def task_history(
         task_id: TaskId,
-        skip: Annotated[
-            int, Parameter(ge=0, le=MAX_SKIP, description="Events to skip.")
-        ] = 0,
-        limit: Annotated[
-            int, Parameter(ge=1, le=MAX_LIMIT, description="Most events to return.")
-        ] = 20,
+        skip: Skip = 0,
+        limit: Limit = 20,
     ) -> Response[list[HistoryEntry]]:
         """Who changed what, when: also for deleted tasks."""
         page = await service.history(_task_uuid(task_id), skip=skip, limit=limit)
