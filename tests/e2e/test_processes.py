@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from uuid import UUID
@@ -28,7 +27,12 @@ from tests.e2e.conftest import (
     start,
     wait_until_serving,
 )
-from tests.integration.helpers import create_read_table, projected_position, table_rows
+from tests.integration.helpers import (
+    create_read_table,
+    eventually,
+    projected_position,
+    table_rows,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -51,14 +55,6 @@ def projector_process(env: dict[str, str], tmp_path: Path) -> Iterator[Service]:
     service = start([TASKPOOL, "project"], env, tmp_path / "project.log")
     yield service
     service.stop()
-
-
-def wait_for_position(database: Database, position: int, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while projected_position(database) < position:
-        if time.monotonic() > deadline:
-            pytest.fail(f"projector stuck at {projected_position(database)}")
-        time.sleep(0.05)
 
 
 def test_migrations_started_together_do_not_race(server_conninfo: str) -> None:
@@ -131,7 +127,7 @@ def test_a_projector_killed_mid_stream_and_restarted_matches_a_rebuild(
 
     restarted = start([TASKPOOL, "project"], env, tmp_path / "second.log")
     try:
-        wait_for_position(clean_database, last)
+        eventually(lambda: projected_position(clean_database) >= last)
     finally:
         restarted.stop()
 

@@ -17,6 +17,7 @@ from domain.tasks import Status
 from infrastructure.messages import NOTIFIER_GROUP, STREAM, decode
 from infrastructure.relay import Relay, broker_for
 from interfaces.composition import System
+from tests.integration.helpers import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -49,11 +50,7 @@ def published(redis_url: str) -> list[dict[str, object]]:
 
 
 def wait_for(relay: Relay, position: int) -> None:
-    for _ in range(300):
-        if relay.position >= position:
-            return
-        threading.Event().wait(0.05)
-    pytest.fail(f"relay stuck at {relay.position}, wanted {position}")
+    eventually(lambda: relay.position >= position)
 
 
 def test_every_task_event_is_published_in_store_order_as_an_envelope(
